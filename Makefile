@@ -1,0 +1,37 @@
+# Makefile - the bigarray extension (PGXS) and its virtmem core.
+#
+#   make / make install      build and install the extension
+#   make installcheck        pg_regress, isolation and TAP tests (needs a server)
+#   make core                src/virtmem/libvirtmem.a, the PostgreSQL-free core
+#   make check-core          the core's C tests (also -asan, -valgrind variants)
+#   make bench-core          fault costs and streaming throughput of the core
+
+PG_CONFIG ?= pg_config
+
+EXTENSION = bigarray
+MODULE_big = bigarray
+DATA = bigarray--0.1.sql
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+REGRESS = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
+REGRESS_OPTS = --load-extension=bigarray
+ISOLATION = $(basename $(notdir $(sort $(wildcard specs/*.spec))))
+ISOLATION_OPTS = --load-extension=bigarray
+ifneq ($(wildcard t/*.pl),)
+TAP_TESTS = 1
+endif
+
+include src/virtmem/virtmem.mk
+
+# PostgreSQL's headers are not -Wextra clean: -isystem silences them without
+# weakening our own warnings.  Unused parameters are the norm for fmgr
+# functions (PG_FUNCTION_ARGS), as in PostgreSQL's own build.
+PG_CPPFLAGS = -I$(CURDIR)/include -isystem $(shell $(PG_CONFIG) --includedir-server)
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter
+SHLIB_LINK_INTERNAL = $(CORE_LIB)
+EXTRA_CLEAN = $(CORE_CLEAN)
+
+$(shlib): $(CORE_LIB)
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

@@ -1,0 +1,182 @@
+/*
+ * page.c - life cycle of the pages of a file handle.
+ *
+ * A page is created with a RAM slot when first needed, filled by loadblk
+ * (EMPTY -> LOADING -> LOADED), dirtied by writes, marked stored by
+ * writeout, and freed on reclaim, discard, invalidation or close.  The
+ * counters of the RAM and the handle's dirty list follow every transition.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "virtmem_int.h"
+
+/*
+ * Run loadblk into the page's slot.  If the page was invalidated while the
+ * storage was loading it, what was loaded may be stale: load again.
+ */
+static int
+page_fill(Page *page)
+{
+	BigFileH   *fileh = page->fileh;
+	void	   *buf = ram_slot_addr(page->ram, page->ram_pgoffset);
+	int			err;
+
+	/*
+	 * Allocate the slot's memory in one call rather than by one kernel
+	 * fault per system page as loadblk fills it (for large pages this is
+	 * most of the cost).  Only an optimisation: older kernels refuse it.
+	 */
+#ifdef MADV_POPULATE_WRITE
+	(void) madvise(buf, page->ram->pagesize, MADV_POPULATE_WRITE);
+#endif
+
+	do
+	{
+		page->state = PAGE_LOADING;
+		page->ram->nloads++;
+		virtmem_busy++;
+		err = fileh->file->file_ops->loadblk(fileh->file, page->f_pgoffset, buf);
+		virtmem_busy--;
+	} while (err == 0 && page->state == PAGE_LOADING_INVALIDATED);
+
+	if (err != 0)
+	{
+		page->state = PAGE_EMPTY;
+		errno = EIO;
+		return -1;
+	}
+	page->state = PAGE_LOADED;
+	ram_lru_update(page);
+	return 0;
+}
+
+/*
+ * Find page pgoffset of fileh with its content present (LOADED or DIRTY),
+ * loading it if needed.  Fails with EIO if loadblk failed (no page is left
+ * behind for it) or ENOMEM if no RAM slot could be had.
+ */
+int
+page_load(BigFileH *fileh, pgoff_t pgoffset, Page **pagep)
+{
+	Page	   *page = pagetab_get(fileh->pagetab, pgoffset);
+	pgoff_t		slot;
+
+	if (page != NULL)
+	{
+		if (page->state == PAGE_LOADING || page->state == PAGE_LOADING_INVALIDATED)
+			virtmem_bug("page_load: page is already being loaded (reentrant access)");
+		if (page->state == PAGE_EMPTY && page_fill(page) < 0)
+			return -1;			/* kept: it holds undo records */
+		*pagep = page;
+		return 0;
+	}
+
+	page = calloc(1, sizeof(*page));
+	if (page == NULL)
+	{
+		errno = ENOMEM;
+		return -1;
+	}
+	if (ram_alloc_slot(fileh->ram, &slot) < 0)
+	{
+		free(page);
+		return -1;
+	}
+	page->state = PAGE_EMPTY;
+	page->fileh = fileh;
+	page->f_pgoffset = pgoffset;
+	page->ram = fileh->ram;
+	page->ram_pgoffset = slot;
+	list_init(&page->lru);
+	list_init(&page->in_dirty);
+	if (pagetab_put(fileh->pagetab, page) < 0)
+	{
+		ram_free_slot(fileh->ram, slot);
+		free(page);
+		return -1;
+	}
+
+	if (page_fill(page) < 0)
+	{
+		int			saved = errno;
+
+		page_free(page);
+		errno = saved;
+		return -1;
+	}
+	*pagep = page;
+	return 0;
+}
+
+void
+page_mark_dirty(Page *page)
+{
+	if (page->state == PAGE_DIRTY)
+		return;
+	page->state = PAGE_DIRTY;
+	list_add_tail(&page->in_dirty, &page->fileh->dirty_pages);
+	page->fileh->ndirty++;
+	page->ram->ndirty++;
+	ram_lru_update(page);
+}
+
+static void
+page_leave_dirty_list(Page *page)
+{
+	if (page->state != PAGE_DIRTY)
+		return;
+	list_del_init(&page->in_dirty);
+	page->fileh->ndirty--;
+	page->ram->ndirty--;
+}
+
+/* Writeout stored the page: it is clean, and its next write must fault. */
+void
+page_mark_stored(Page *page)
+{
+	page_write_protect_all(page);
+	page_leave_dirty_list(page);
+	page->state = PAGE_LOADED;
+	ram_lru_update(page);
+}
+
+/*
+ * Forget the page's content so the next access reloads it from the file.
+ * A page that still has undo records keeps its slot (rollback of an outer
+ * level restores into it) and stays as EMPTY; any other page is freed.
+ */
+void
+page_drop_content(Page *page)
+{
+	if (page->undo == NULL)
+	{
+		page_free(page);
+		return;
+	}
+	page_unmap_all(page);
+	page_leave_dirty_list(page);
+	page->state = PAGE_EMPTY;
+	ram_lru_update(page);
+}
+
+/* Remove the page entirely: mappings, undo records, slot, table entry. */
+void
+page_free(Page *page)
+{
+	BigFileH   *fileh = page->fileh;
+
+	if (page->state == PAGE_LOADING || page->state == PAGE_LOADING_INVALIDATED)
+		virtmem_bug("page_free: page is being loaded");
+	page_unmap_all(page);
+	page_undo_free_all(page);
+	page_leave_dirty_list(page);
+	if (page->pincnt > 0)
+		page->ram->npinned--;
+	list_del_init(&page->lru);
+	pagetab_remove(fileh->pagetab, page->f_pgoffset);
+	ram_free_slot(page->ram, page->ram_pgoffset);
+	free(page);
+}

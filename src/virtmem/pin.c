@@ -1,0 +1,98 @@
+/*
+ * pin.c - explicit access to a range of a mapping, without faults.
+ *
+ * vma_pin() does in normal context what faults would do page by page (load,
+ * dirty, map), reports failures as return codes, and keeps the pages from
+ * being reclaimed until vma_unpin().
+ */
+#include <errno.h>
+
+#include "virtmem_int.h"
+
+static int
+vma_pin_page(VMA *vma, size_t idx, bool write)
+{
+	Page	   *page;
+
+	if (page_load(vma->fileh, vma->f_pgoffset + idx, &page) < 0)
+		return -1;
+
+	/* pin first: mapping may reclaim pages, this one must stay */
+	if (page->pincnt++ == 0)
+	{
+		page->ram->npinned++;
+		ram_lru_update(page);
+	}
+
+	if (write && !page_write_allowed(page))
+	{
+		if (savepoint_before_write(page) < 0)
+			goto unpin;
+		page_mark_dirty(page);
+	}
+	if (vma_map_page(vma, idx, page, page_write_allowed(page)) < 0)
+		goto unpin;
+	return 0;
+
+unpin:
+	if (--page->pincnt == 0)
+	{
+		page->ram->npinned--;
+		ram_lru_update(page);
+	}
+	return -1;
+}
+
+static bool
+vma_range_valid(const VMA *vma, pgoff_t pgoffset, pgoff_t npages)
+{
+	size_t		vma_pages;
+
+	if (vma == NULL || vma->page_ismapped == NULL)
+		return false;
+	vma_pages = vma_npages(vma);
+	return pgoffset <= vma_pages && npages <= vma_pages - pgoffset;
+}
+
+int
+vma_pin(VMA *vma, pgoff_t pgoffset, pgoff_t npages, int flags)
+{
+	if (!vma_range_valid(vma, pgoffset, npages) || (flags & ~VMA_PIN_WRITE) != 0)
+	{
+		errno = EINVAL;
+		return -1;
+	}
+
+	for (pgoff_t i = 0; i < npages; i++)
+	{
+		if (vma_pin_page(vma, pgoffset + i, (flags & VMA_PIN_WRITE) != 0) < 0)
+		{
+			int			saved = errno;
+
+			vma_unpin(vma, pgoffset, i);
+			errno = saved;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+vma_unpin(VMA *vma, pgoff_t pgoffset, pgoff_t npages)
+{
+	if (!vma_range_valid(vma, pgoffset, npages))
+		return;
+	for (pgoff_t i = 0; i < npages; i++)
+	{
+		Page	   *page = pagetab_get(vma->fileh->pagetab, vma->f_pgoffset + pgoffset + i);
+
+		/* the page may have been invalidated (and reloaded) since the pin */
+		if (page == NULL || page->pincnt == 0)
+			continue;
+		if (--page->pincnt == 0)
+		{
+			page->ram->npinned--;
+			ram_lru_update(page);
+		}
+	}
+}

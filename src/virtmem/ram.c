@@ -1,0 +1,245 @@
+/*
+ * ram.c - the RAM pool: page slots in one memfd, and the LRU of clean pages.
+ *
+ * Page content lives in a memfd so that one slot can be mapped at several
+ * addresses.  virtmem itself reaches the slots through a few large "windows"
+ * (shared mappings of the memfd, RAM_WINDOW_SIZE each), which gives
+ * loadblk/storeblk a stable address without one kernel memory area per page.
+ * A freed slot has its hole punched, so its memory goes back to the OS.
+ *
+ * The LRU list holds the pages that may be reclaimed (see ram_lru_update());
+ * reclaiming takes them from its head.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "virtmem_int.h"
+
+#define RAM_MIN_PAGESIZE	((size_t) 4 * 1024)
+#define RAM_MAX_PAGESIZE	((size_t) 2 * 1024 * 1024)
+
+RAM *
+ram_new(size_t pagesize, size_t max_pages)
+{
+	long		syspage = sysconf(_SC_PAGESIZE);
+	RAM		   *ram;
+
+	if (pagesize < RAM_MIN_PAGESIZE || pagesize > RAM_MAX_PAGESIZE ||
+		(pagesize & (pagesize - 1)) != 0 ||
+		syspage <= 0 || pagesize % (size_t) syspage != 0)
+	{
+		errno = EINVAL;
+		return NULL;
+	}
+
+	ram = calloc(1, sizeof(*ram));
+	if (ram == NULL)
+		return NULL;
+	ram->memfd = memfd_create("bigarray-ram", MFD_CLOEXEC);
+	if (ram->memfd < 0)
+	{
+		int			saved = errno;
+
+		free(ram);
+		errno = saved;
+		return NULL;
+	}
+	ram->pagesize = pagesize;
+	ram->max_pages = max_pages;
+	ram->slots_per_window = RAM_WINDOW_SIZE / pagesize;
+	list_init(&ram->lru);
+	return ram;
+}
+
+void
+ram_close(RAM *ram)
+{
+	if (ram == NULL)
+		return;
+	if (ram->npages != 0)
+		virtmem_bug("ram_close: pages still in use (close every file handle first)");
+	for (size_t w = 0; w < ram->nwindows; w++)
+		munmap(ram->windows[w], RAM_WINDOW_SIZE);
+	close(ram->memfd);
+	free(ram->windows);
+	free(ram->free_slots);
+	free(ram);
+}
+
+size_t
+ram_pagesize(const RAM *ram)
+{
+	return ram->pagesize;
+}
+
+void
+ram_get_stats(const RAM *ram, struct ram_stats *stats)
+{
+	stats->pagesize = ram->pagesize;
+	stats->max_pages = ram->max_pages;
+	stats->npages = ram->npages;
+	stats->npages_peak = ram->npages_peak;
+	stats->ndirty = ram->ndirty;
+	stats->npinned = ram->npinned;
+	stats->nloads = ram->nloads;
+	stats->nreclaimed = ram->nreclaimed;
+}
+
+void
+ram_set_max_pages(RAM *ram, size_t max_pages)
+{
+	ram->max_pages = max_pages;
+	if (max_pages != 0 && ram->npages > max_pages)
+		ram_reclaim_lru(ram, ram->npages - max_pages, NULL);
+}
+
+int
+ram_reclaim(RAM *ram)
+{
+	size_t		want;
+
+	if (ram->max_pages == 0)
+		want = 1;
+	else if (ram->npages > ram->max_pages)
+		want = ram->npages - ram->max_pages;
+	else
+		want = 0;
+	return (int) ram_reclaim_lru(ram, want, NULL);
+}
+
+/*
+ * Reclaim up to npages pages from the head of the LRU, skipping keep (a page
+ * the caller is working on).  Returns how many were reclaimed.
+ */
+size_t
+ram_reclaim_lru(RAM *ram, size_t npages, const Page *keep)
+{
+	struct list_head *pos,
+			   *tmp;
+	size_t		done = 0;
+
+	list_for_each_safe(pos, tmp, &ram->lru)
+	{
+		Page	   *page = list_entry(pos, Page, lru);
+
+		if (done == npages)
+			break;
+		if (page == keep)
+			continue;
+		page_free(page);
+		ram->nreclaimed++;
+		done++;
+	}
+	return done;
+}
+
+/*
+ * Map one more window of the memfd.  The free-slot stack is sized for every
+ * slot up front so that freeing a slot never needs memory.
+ */
+static int
+ram_add_window(RAM *ram)
+{
+	size_t		nslots = (ram->nwindows + 1) * ram->slots_per_window;
+	char	  **windows;
+	pgoff_t    *free_slots;
+	void	   *addr;
+
+	windows = realloc(ram->windows, (ram->nwindows + 1) * sizeof(*windows));
+	if (windows == NULL)
+		return -1;
+	ram->windows = windows;
+	free_slots = realloc(ram->free_slots, nslots * sizeof(*free_slots));
+	if (free_slots == NULL)
+		return -1;
+	ram->free_slots = free_slots;
+
+	if (ftruncate(ram->memfd, (off_t) (nslots * ram->pagesize)) < 0)
+		return -1;
+	addr = mmap(NULL, RAM_WINDOW_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+				ram->memfd, (off_t) (ram->nwindows * RAM_WINDOW_SIZE));
+	if (addr == MAP_FAILED)
+		return -1;
+	ram->windows[ram->nwindows++] = addr;
+	return 0;
+}
+
+/*
+ * Take a free slot, reclaiming the least recently used clean page first if
+ * the RAM is at its cap.  Fails with ENOMEM when every page is dirty, pinned
+ * or otherwise held, or when the OS refuses memory.
+ */
+int
+ram_alloc_slot(RAM *ram, pgoff_t *slot)
+{
+	if (ram->max_pages != 0 && ram->npages >= ram->max_pages)
+	{
+		ram_reclaim_lru(ram, ram->npages - ram->max_pages + 1, NULL);
+		if (ram->npages >= ram->max_pages)
+		{
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+
+	if (ram->nfree > 0)
+		*slot = ram->free_slots[--ram->nfree];
+	else
+	{
+		if (ram->nslots_used == ram->nwindows * ram->slots_per_window &&
+			ram_add_window(ram) < 0)
+		{
+			errno = ENOMEM;
+			return -1;
+		}
+		*slot = ram->nslots_used++;
+	}
+
+	ram->npages++;
+	if (ram->npages > ram->npages_peak)
+		ram->npages_peak = ram->npages;
+	return 0;
+}
+
+/* Give a slot back; its content is dropped and its memory returned. */
+void
+ram_free_slot(RAM *ram, pgoff_t slot)
+{
+	/*
+	 * Punching can only fail on kernels without shmem hole punching (before
+	 * 3.5); the slot is then merely not returned to the OS until reused.
+	 */
+	(void) fallocate(ram->memfd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+					 (off_t) (slot * ram->pagesize), (off_t) ram->pagesize);
+	ram->free_slots[ram->nfree++] = slot;
+	ram->npages--;
+}
+
+/* Put page on or off the LRU according to whether it may be reclaimed. */
+void
+ram_lru_update(Page *page)
+{
+	bool		candidate = page->state == PAGE_LOADED &&
+		page->pincnt == 0 && page->undo == NULL;
+	bool		listed = !list_empty(&page->lru);
+
+	if (candidate && !listed)
+		list_add_tail(&page->lru, &page->ram->lru);
+	else if (!candidate && listed)
+		list_del_init(&page->lru);
+}
+
+/* Record an access: a listed page becomes the most recently used. */
+void
+ram_lru_touch(Page *page)
+{
+	if (!list_empty(&page->lru))
+	{
+		list_del_init(&page->lru);
+		list_add_tail(&page->lru, &page->ram->lru);
+	}
+}

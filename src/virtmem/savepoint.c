@@ -1,0 +1,218 @@
+/*
+ * savepoint.c - nested undo levels of a file handle.
+ *
+ * A handle has savepoint_depth open levels.  Each page remembers in wlevel
+ * the level of its last change, and keeps a stack of undo records (newest,
+ * highest level first), one per level in which it changed.  A record says
+ * how the page was when its level opened: dirty (with its bytes then, or
+ * copy == NULL when the current bytes are still those) or clean (then
+ * rollback drops the page so it reloads from the file).
+ *
+ * Stores alone never copy bytes: a writeout that marks a page stored pushes
+ * a record with copy == NULL; the copy is taken at the first write after,
+ * for every record still relying on the current bytes.
+ *
+ * Every record is also on the handle's undo journal in push order.  A level
+ * opens after all records of the levels below it were pushed, and release
+ * relabels the innermost level's records to the one below, so the journal's
+ * levels never decrease: the records of the innermost level are its tail,
+ * and rollback and release visit just those.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "virtmem_int.h"
+
+static inline struct list_head *
+undo_journal(const BigFileH *fileh)
+{
+	return &fileh->pagetab->undo_journal;
+}
+
+static void
+undo_pop(Page *page)
+{
+	PageUndo   *rec = page->undo;
+
+	page->undo = rec->next;
+	list_del_init(&rec->in_journal);
+	free(rec->copy);
+	free(rec);
+}
+
+void
+page_undo_free_all(Page *page)
+{
+	while (page->undo != NULL)
+		undo_pop(page);
+	page->wlevel = 0;
+}
+
+/*
+ * Before the first change of the page at the current level, record how the
+ * page is now.  Fails with ENOMEM.
+ */
+static int
+undo_record(Page *page)
+{
+	BigFileH   *fileh = page->fileh;
+	unsigned	level = fileh->savepoint_depth;
+	PageUndo   *rec;
+
+	if (level == 0 || page->wlevel >= level)
+		return 0;
+	rec = malloc(sizeof(*rec));
+	if (rec == NULL)
+	{
+		errno = ENOMEM;
+		return -1;
+	}
+	rec->level = level;
+	rec->was_dirty = page->state == PAGE_DIRTY;
+	rec->copy = NULL;
+	rec->next = page->undo;
+	rec->page = page;
+	list_add_tail(&rec->in_journal, undo_journal(fileh));
+	page->undo = rec;
+	page->wlevel = level;
+	ram_lru_update(page);
+	return 0;
+}
+
+/*
+ * The page is about to be written at the current level: record it, and
+ * copy its bytes for every record that relies on them staying as they are.
+ * Fails with ENOMEM, leaving the page unchanged.
+ */
+int
+savepoint_before_write(Page *page)
+{
+	if (undo_record(page) < 0)
+		return -1;
+	for (PageUndo *rec = page->undo; rec != NULL; rec = rec->next)
+	{
+		if (!rec->was_dirty || rec->copy != NULL)
+			continue;
+		rec->copy = malloc(page->ram->pagesize);
+		if (rec->copy == NULL)
+		{
+			errno = ENOMEM;
+			return -1;
+		}
+		memcpy(rec->copy, ram_slot_addr(page->ram, page->ram_pgoffset),
+			   page->ram->pagesize);
+	}
+	return 0;
+}
+
+/* The dirty page is about to be marked stored at the current level. */
+int
+savepoint_before_markstored(Page *page)
+{
+	return undo_record(page);
+}
+
+int
+fileh_savepoint(BigFileH *fileh)
+{
+	struct list_head *pos,
+			   *tmp;
+
+	if (fileh->savepoint_depth >= INT_MAX)
+	{
+		errno = ENOMEM;
+		return -1;
+	}
+	fileh->savepoint_depth++;
+
+	/* dirty pages were changed below this level: their next write must fault */
+	list_for_each_safe(pos, tmp, &fileh->dirty_pages)
+		page_write_protect_all(list_entry(pos, Page, in_dirty));
+	return (int) fileh->savepoint_depth;
+}
+
+/* Put the page back as its top record says, and drop the record. */
+static void
+undo_apply(Page *page)
+{
+	PageUndo   *rec = page->undo;
+	bool		was_dirty = rec->was_dirty;
+
+	if (was_dirty)
+	{
+		if (rec->copy != NULL)
+			memcpy(ram_slot_addr(page->ram, page->ram_pgoffset), rec->copy,
+				   page->ram->pagesize);
+		else if (page->state == PAGE_EMPTY)
+			virtmem_bug("rollback: page content lost");
+		/* a write at the enclosing level may need a record of its own */
+		page_write_protect_all(page);
+		page->state = page->state == PAGE_EMPTY ? PAGE_LOADED : page->state;
+		page_mark_dirty(page);
+	}
+	undo_pop(page);
+	page->wlevel = page->undo != NULL ? page->undo->level : 0;
+	if (!was_dirty)
+		page_drop_content(page);	/* may free the page */
+	else
+		ram_lru_update(page);
+}
+
+void
+fileh_rollback_savepoint(BigFileH *fileh)
+{
+	struct list_head *journal = undo_journal(fileh);
+	unsigned	level = fileh->savepoint_depth;
+
+	if (level == 0)
+		virtmem_bug("fileh_rollback_savepoint: no savepoint open");
+	while (!list_empty(journal))
+	{
+		PageUndo   *rec = list_entry(journal->prev, PageUndo, in_journal);
+
+		if (rec->level != level)
+			break;
+		if (rec->page->undo != rec)
+			virtmem_bug("rollback: undo record is not its page's newest");
+		undo_apply(rec->page);
+	}
+	fileh->savepoint_depth--;
+}
+
+void
+fileh_release_savepoint(BigFileH *fileh)
+{
+	struct list_head *journal = undo_journal(fileh);
+	struct list_head *pos;
+	unsigned	level = fileh->savepoint_depth;
+
+	if (level == 0)
+		virtmem_bug("fileh_release_savepoint: no savepoint open");
+
+	for (pos = journal->prev; pos != journal;)
+	{
+		PageUndo   *rec = list_entry(pos, PageUndo, in_journal);
+		Page	   *page = rec->page;
+
+		if (rec->level != level)
+			break;
+		pos = pos->prev;
+		page->wlevel = level - 1;
+
+		/*
+		 * The enclosing level keeps its own record if it has one (it is
+		 * older); else this one now describes the page at that level's
+		 * opening.  Level 0 keeps no records.
+		 */
+		if (level - 1 == 0 || (rec->next != NULL && rec->next->level == level - 1))
+		{
+			undo_pop(page);
+			ram_lru_update(page);
+		}
+		else
+			rec->level = level - 1;
+	}
+	fileh->savepoint_depth--;
+}

@@ -1,0 +1,188 @@
+/*
+ * virtmem_int.h - internals shared by the files of the virtmem core.
+ *
+ * The public headers fix the caller-visible structs; this one defines the
+ * private ones (RAM, PageTable, PageUndo) and the functions the parts of the
+ * core call on each other.  Nothing outside src/virtmem includes it.
+ *
+ * Invariants the parts rely on:
+ *  - every Page owns a RAM slot for its whole life; a Page exists in the
+ *    handle's page table exactly while it owns that slot;
+ *  - a page is on its RAM's LRU list exactly when it is a reclaim candidate:
+ *    LOADED, unpinned and without undo records (ram_lru_update());
+ *  - a page is mapped writable in a VMA only if page_write_allowed();
+ *  - a page in state EMPTY exists only to keep undo records (and the slot
+ *    they will be restored into); it is mapped nowhere.
+ */
+#ifndef VIRTMEM_INT_H
+#define VIRTMEM_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bigarray/virtmem.h"
+
+/* ---- RAM pool (ram.c) ---- */
+
+/* The memfd is mapped for virtmem's own use in windows of this size. */
+#define RAM_WINDOW_SIZE		((size_t) 64 * 1024 * 1024)
+
+struct RAM
+{
+	size_t		pagesize;
+	size_t		max_pages;		/* 0 = no limit */
+	int			memfd;
+
+	char	  **windows;		/* window w maps memfd bytes from w * RAM_WINDOW_SIZE */
+	size_t		nwindows;
+	size_t		slots_per_window;
+	pgoff_t		nslots_used;	/* slots [0, nslots_used) were handed out once */
+	pgoff_t    *free_slots;		/* stack of released slots; capacity = all slots */
+	size_t		nfree;
+
+	struct list_head lru;		/* reclaim candidates, least recently used first */
+
+	size_t		npages;
+	size_t		npages_peak;
+	size_t		ndirty;
+	size_t		npinned;
+	uint64_t	nloads;
+	uint64_t	nreclaimed;
+};
+
+int			ram_alloc_slot(RAM *ram, pgoff_t *slot);
+void		ram_free_slot(RAM *ram, pgoff_t slot);
+
+static inline void *
+ram_slot_addr(const RAM *ram, pgoff_t slot)
+{
+	return ram->windows[slot / ram->slots_per_window] +
+		(slot % ram->slots_per_window) * ram->pagesize;
+}
+
+void		ram_lru_update(Page *page);
+void		ram_lru_touch(Page *page);
+size_t		ram_reclaim_lru(RAM *ram, size_t npages, const Page *keep);
+
+/* ---- page table of a handle (pagetable.c) ---- */
+
+struct PageTable
+{
+	Page	  **buckets;		/* open addressing, linear probing */
+	size_t		capacity;		/* power of two */
+	size_t		count;
+
+	/*
+	 * Undo records of the handle's pages in the order they were pushed.
+	 * Levels never decrease along it, so the records of the innermost
+	 * savepoint level are its tail (see savepoint.c).
+	 */
+	struct list_head undo_journal;
+};
+
+PageTable  *pagetab_new(void);
+void		pagetab_free(PageTable *pt);
+Page	   *pagetab_get(const PageTable *pt, pgoff_t pgoffset);
+int			pagetab_put(PageTable *pt, Page *page);
+void		pagetab_remove(PageTable *pt, pgoff_t pgoffset);
+
+/* ---- pages of a handle (page.c) ---- */
+
+int			page_load(BigFileH *fileh, pgoff_t pgoffset, Page **pagep);
+void		page_mark_dirty(Page *page);
+void		page_mark_stored(Page *page);
+void		page_drop_content(Page *page);
+void		page_free(Page *page);
+
+/* May the page be mapped writable now?  See savepoint.c for wlevel. */
+static inline bool
+page_write_allowed(const Page *page)
+{
+	return page->state == PAGE_DIRTY &&
+		page->wlevel == page->fileh->savepoint_depth;
+}
+
+/* ---- mappings (vma.c) ---- */
+
+/*
+ * vma->page_ismapped holds two bitmaps of vma_nwords() words each: pages
+ * mapped in this VMA, then pages of those mapped writable.
+ */
+static inline size_t
+vma_npages(const VMA *vma)
+{
+	return (vma->addr_stop - vma->addr_start) / vma->fileh->ram->pagesize;
+}
+
+static inline size_t
+vma_nwords(size_t npages)
+{
+	return (npages + 63) / 64;
+}
+
+static inline bool
+bitmap_test(const uint64_t *map, size_t i)
+{
+	return (map[i / 64] >> (i % 64)) & 1;
+}
+
+static inline void
+bitmap_assign(uint64_t *map, size_t i, bool value)
+{
+	if (value)
+		map[i / 64] |= UINT64_C(1) << (i % 64);
+	else
+		map[i / 64] &= ~(UINT64_C(1) << (i % 64));
+}
+
+static inline uint64_t *
+vma_writable_map(const VMA *vma)
+{
+	return vma->page_ismapped + vma_nwords(vma_npages(vma));
+}
+
+static inline bool
+vma_page_mapped(const VMA *vma, size_t idx)
+{
+	return bitmap_test(vma->page_ismapped, idx);
+}
+
+static inline bool
+vma_page_writable(const VMA *vma, size_t idx)
+{
+	return bitmap_test(vma_writable_map(vma), idx);
+}
+
+int			vma_map_page(VMA *vma, size_t idx, Page *page, bool writable);
+void		page_unmap_all(Page *page);
+void		page_write_protect_all(Page *page);
+
+/* ---- savepoints (savepoint.c) ---- */
+
+struct PageUndo
+{
+	unsigned	level;			/* savepoint level this record belongs to */
+	bool		was_dirty;		/* page state when the level opened */
+	void	   *copy;			/* bytes then, or NULL: still the current ones */
+	PageUndo   *next;			/* record of a lower level of the same page */
+	Page	   *page;
+	struct list_head in_journal;	/* in pagetab->undo_journal */
+};
+
+int			savepoint_before_write(Page *page);
+int			savepoint_before_markstored(Page *page);
+void		page_undo_free_all(Page *page);
+
+/* ---- faults and callbacks (pagefault.c) ---- */
+
+/*
+ * Non-zero while virtmem serves a fault or runs a storage callback: a fault
+ * then is not virtmem's to serve (see pagefault.c).
+ */
+extern volatile int virtmem_busy;
+
+/* Report a broken invariant and abort: continuing would corrupt memory. */
+void		virtmem_bug(const char *what) __attribute__((noreturn));
+
+#endif							/* VIRTMEM_INT_H */
