@@ -1,0 +1,33 @@
+/*
+ * main.c - the virtmem core test runner.
+ *
+ * Usage: virtmem_tests [SUBSTRING]   runs the cases whose name contains
+ * SUBSTRING (all by default).  Case names start with the behaviour of the
+ * core's issue they prove (b1..b10), "sp" for savepoints or "ram"; the
+ * suffix /fault or /call says whether pages were touched through the
+ * SIGSEGV handler or by calling vma_on_pagefault().
+ */
+#include <stdlib.h>
+
+#include "harness.h"
+
+extern const struct test_suite fault_suite;
+extern const struct test_suite writeout_suite;
+extern const struct test_suite reclaim_suite;
+extern const struct test_suite mapping_suite;
+extern const struct test_suite signal_suite;
+extern const struct test_suite pin_suite;
+extern const struct test_suite savepoint_suite;
+extern const struct test_suite ram_suite;
+
+int
+main(int argc, char **argv)
+{
+	const struct test_suite suites[] = {
+		fault_suite, writeout_suite, reclaim_suite, mapping_suite,
+		signal_suite, pin_suite, savepoint_suite, ram_suite,
+	};
+
+	return run_suites(suites, sizeof(suites) / sizeof(suites[0]),
+					  argc > 1 ? argv[1] : NULL) == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

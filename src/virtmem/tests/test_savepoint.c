@@ -1,0 +1,232 @@
+/*
+ * test_savepoint.c - undo levels of a file handle: fileh_savepoint(),
+ * fileh_rollback_savepoint() and fileh_release_savepoint().
+ *
+ * All changes go through the access driver, so in fault mode each case also
+ * proves that the first write to a page at a new level is noticed.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "access.h"
+#include "harness.h"
+
+#define PS	TEST_PAGESIZE
+
+/* A page dirty before the savepoint and written after it gets its old bytes back. */
+static void
+rollback_restores_page_dirty_before(const struct access_driver *how)
+{
+	struct fixture fx;
+	VMA			vma;
+
+	fixture_open(&fx, how, PS, 4, 0);
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 4));
+	access_fill_page(how, &vma, 0, 0xA0);
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 1);
+	access_fill_page(how, &vma, 0, 0xB0);
+	fileh_rollback_savepoint(&fx.fileh);
+
+	CHECK(access_page_filled(how, &vma, 0, 0xA0));
+	CHECK_EQ(fixture_stats(&fx).ndirty, 1);
+	CHECK_EQ(fx.mf->nloads[0], 1);
+	CHECK_EQ(fileh_dirty_writeout(&fx.fileh, WRITEOUT_STORE), 0);
+	CHECK_EQ(mock_block(fx.mf, 0)[PS - 1], 0xA0);
+
+	/* it is still writable as the dirty page it is */
+	access_fill_page(how, &vma, 0, 0xA1);
+	CHECK(access_page_filled(how, &vma, 0, 0xA1));
+
+	fileh_dirty_discard(&fx.fileh);
+	vma_unmap(&vma);
+	fixture_close(&fx);
+}
+
+/* Pages clean (or absent) before the savepoint and written after are dropped. */
+static void
+rollback_drops_page_clean_before(const struct access_driver *how)
+{
+	struct fixture fx;
+	VMA			vma;
+
+	fixture_open(&fx, how, PS, 4, 0);
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 4));
+	CHECK(access_page_is(how, &vma, 1, 1, 0));
+	CHECK(access_page_is(how, &vma, 3, 3, 0));
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 1);
+	access_fill_page(how, &vma, 1, 0xB1);
+	access_fill_page(how, &vma, 2, 0xB2);	/* not loaded before */
+	fileh_rollback_savepoint(&fx.fileh);
+
+	CHECK_EQ(fixture_stats(&fx).ndirty, 0);
+	CHECK(access_page_is(how, &vma, 1, 1, 0));
+	CHECK(access_page_is(how, &vma, 2, 2, 0));
+	CHECK_EQ(fx.mf->nloads[1], 2);
+	CHECK_EQ(fx.mf->nloads[2], 2);
+	/* page 3, untouched in the level, stays */
+	CHECK(access_page_is(how, &vma, 3, 3, 0));
+	CHECK_EQ(fx.mf->nloads[3], 1);
+	CHECK_EQ(fx.mf->nstore_calls, 0);
+
+	vma_unmap(&vma);
+	fixture_close(&fx);
+}
+
+/*
+ * A writeout STORE|MARKSTORED inside the level is a change too: after the
+ * rollback a page dirty before is dirty again with its bytes then, and a
+ * page clean before is dropped.
+ */
+static void
+rollback_after_markstored_redirties(const struct access_driver *how)
+{
+	struct fixture fx;
+	VMA			vma;
+
+	fixture_open(&fx, how, PS, 4, 0);
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 4));
+	access_fill_page(how, &vma, 0, 0xA0);
+	access_fill_page(how, &vma, 1, 0xA1);
+	CHECK(access_page_is(how, &vma, 2, 2, 0));
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 1);
+	access_fill_page(how, &vma, 1, 0xB1);
+	access_fill_page(how, &vma, 2, 0xB2);
+	CHECK_EQ(fileh_dirty_writeout(&fx.fileh, WRITEOUT_STORE | WRITEOUT_MARKSTORED), 0);
+	CHECK_EQ(fixture_stats(&fx).ndirty, 0);
+	CHECK_EQ(mock_block(fx.mf, 0)[0], 0xA0);
+	fileh_rollback_savepoint(&fx.fileh);
+
+	CHECK_EQ(fixture_stats(&fx).ndirty, 2);
+	CHECK(access_page_filled(how, &vma, 0, 0xA0));
+	CHECK(access_page_filled(how, &vma, 1, 0xA1));
+
+	/* the storage undid its own writes, as a subtransaction abort does */
+	mock_file_rewrite(fx.mf, 0, 0);
+	mock_file_rewrite(fx.mf, 1, 0);
+	mock_file_rewrite(fx.mf, 2, 0);
+	CHECK(access_page_is(how, &vma, 2, 2, 0));
+	CHECK_EQ(fx.mf->nloads[2], 2);
+
+	mock_clear_store_log(fx.mf);
+	CHECK_EQ(fileh_dirty_writeout(&fx.fileh, WRITEOUT_STORE | WRITEOUT_MARKSTORED), 0);
+	CHECK_EQ(fx.mf->nstore_calls, 2);
+	CHECK_EQ(mock_block(fx.mf, 0)[PS - 1], 0xA0);
+	CHECK_EQ(mock_block(fx.mf, 1)[PS - 1], 0xA1);
+
+	vma_unmap(&vma);
+	fixture_close(&fx);
+}
+
+/* Release merges a level into the enclosing one: its rollback undoes both. */
+static void
+release_merges_into_outer_level(const struct access_driver *how)
+{
+	struct fixture fx;
+	VMA			vma;
+
+	fixture_open(&fx, how, PS, 4, 0);
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 4));
+	access_fill_page(how, &vma, 3, 0xA3);
+
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 1);
+	access_fill_page(how, &vma, 0, 0xB0);
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 2);
+	access_fill_page(how, &vma, 1, 0xC1);
+	access_fill_page(how, &vma, 3, 0xC3);
+	fileh_release_savepoint(&fx.fileh);
+	CHECK(access_page_filled(how, &vma, 1, 0xC1));
+	CHECK(access_page_filled(how, &vma, 3, 0xC3));
+	CHECK_EQ(fixture_stats(&fx).ndirty, 3);
+
+	/* back at depth 1: the next savepoint is depth 2 again */
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 2);
+	fileh_release_savepoint(&fx.fileh);
+	fileh_rollback_savepoint(&fx.fileh);
+
+	CHECK_EQ(fixture_stats(&fx).ndirty, 1);
+	CHECK(access_page_is(how, &vma, 0, 0, 0));
+	CHECK(access_page_is(how, &vma, 1, 1, 0));
+	CHECK(access_page_filled(how, &vma, 3, 0xA3));
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 1);
+	fileh_release_savepoint(&fx.fileh);
+
+	fileh_dirty_discard(&fx.fileh);
+	vma_unmap(&vma);
+	fixture_close(&fx);
+}
+
+/* Nested levels roll back one at a time, each to what it opened with. */
+static void
+nested_levels_roll_back_in_turn(const struct access_driver *how)
+{
+	struct fixture fx;
+	VMA			vma;
+
+	fixture_open(&fx, how, PS, 4, 0);
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 4));
+	access_fill_page(how, &vma, 0, 0xA0);
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 1);
+	access_fill_page(how, &vma, 0, 0xB0);
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 2);
+	access_fill_page(how, &vma, 0, 0xC0);
+	access_fill_page(how, &vma, 1, 0xC1);
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 3);
+	access_fill_page(how, &vma, 0, 0xD0);
+
+	fileh_rollback_savepoint(&fx.fileh);
+	CHECK(access_page_filled(how, &vma, 0, 0xC0));
+	CHECK(access_page_filled(how, &vma, 1, 0xC1));
+	fileh_rollback_savepoint(&fx.fileh);
+	CHECK(access_page_filled(how, &vma, 0, 0xB0));
+	CHECK(access_page_is(how, &vma, 1, 1, 0));
+
+	/* a write at level 1 after its inner level rolled back is still undone */
+	access_fill_page(how, &vma, 0, 0xB8);
+	fileh_rollback_savepoint(&fx.fileh);
+	CHECK(access_page_filled(how, &vma, 0, 0xA0));
+	CHECK_EQ(fixture_stats(&fx).ndirty, 1);
+
+	/* a level reopened after a rollback notices its first write again */
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 1);
+	access_fill_page(how, &vma, 0, 0xE0);
+	fileh_rollback_savepoint(&fx.fileh);
+	CHECK(access_page_filled(how, &vma, 0, 0xA0));
+
+	fileh_dirty_discard(&fx.fileh);
+	vma_unmap(&vma);
+	fixture_close(&fx);
+}
+
+/* Invalidating a page forgets its undo records: rollback does not bring it back. */
+static void
+invalidate_page_forgets_undo(const struct access_driver *how)
+{
+	struct fixture fx;
+	VMA			vma;
+
+	fixture_open(&fx, how, PS, 4, 0);
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 4));
+	access_fill_page(how, &vma, 0, 0xA0);
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 1);
+	access_fill_page(how, &vma, 0, 0xB0);
+	mock_file_rewrite(fx.mf, 0, 1);
+	fileh_invalidate_page(&fx.fileh, 0);
+	fileh_rollback_savepoint(&fx.fileh);
+
+	CHECK_EQ(fixture_stats(&fx).ndirty, 0);
+	CHECK(access_page_is(how, &vma, 0, 0, 1));
+
+	vma_unmap(&vma);
+	fixture_close(&fx);
+}
+
+static const struct test_case savepoint_cases[] = {
+	BOTH_WAYS("sp rollback restores a page dirty before", rollback_restores_page_dirty_before),
+	BOTH_WAYS("sp rollback drops a page clean before", rollback_drops_page_clean_before),
+	BOTH_WAYS("sp rollback after MARKSTORED redirties", rollback_after_markstored_redirties),
+	BOTH_WAYS("sp release merges into the outer level", release_merges_into_outer_level),
+	BOTH_WAYS("sp nested levels roll back in turn", nested_levels_roll_back_in_turn),
+	BOTH_WAYS("sp invalidate_page forgets undo records", invalidate_page_forgets_undo),
+};
+
+const struct test_suite savepoint_suite = SUITE(savepoint_cases);
