@@ -5,6 +5,7 @@
 #   make core                src/virtmem/libvirtmem.a, the PostgreSQL-free core
 #   make check-core          the core's C tests (also -asan, -valgrind variants)
 #   make bench-core          fault costs and streaming throughput of the core
+#   make bench               bigarray against float8[] and raw large objects
 
 PG_CONFIG ?= pg_config
 
@@ -22,6 +23,7 @@ TAP_TESTS = 1
 endif
 
 include src/virtmem/virtmem.mk
+-include bench/bench.mk
 
 # PostgreSQL's headers are not -Wextra clean: -isystem silences them without
 # weakening our own warnings.  Unused parameters are the norm for fmgr
@@ -32,6 +34,9 @@ SHLIB_LINK_INTERNAL = $(CORE_LIB)
 EXTRA_CLEAN = $(CORE_CLEAN)
 
 $(shlib): $(CORE_LIB)
+
+# PGXS knows no header dependencies: every file includes the one header.
+$(OBJS): src/bigarray.h $(wildcard include/bigarray/*.h)
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

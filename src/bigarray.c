@@ -1,0 +1,61 @@
+/*
+ * bigarray.c - the module: PG_MODULE_MAGIC, _PG_init and the GUCs.
+ *
+ * bigarray.cache_size caps the memory a backend keeps for array pages;
+ * bigarray.page_size is the unit in which pages are loaded and stored.  A
+ * backend keeps one page cache of one page size: a new page size takes
+ * effect at the first array opened by a later transaction (cache.c).
+ */
+#include "bigarray.h"
+
+#include <limits.h>
+
+#include "utils/guc.h"
+
+PG_MODULE_MAGIC;
+
+int			ba_cache_size_kb = 256 * 1024;
+int			ba_page_size_kb = 64;
+
+static bool
+check_page_size(int *newval, void **extra, GucSource source)
+{
+	if ((*newval & (*newval - 1)) != 0)
+	{
+		GUC_check_errdetail("bigarray.page_size must be a power of two.");
+		return false;
+	}
+	return true;
+}
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	DefineCustomIntVariable("bigarray.cache_size",
+							"Memory for cached array pages, per backend.",
+							"Clean pages beyond it are evicted; dirty pages "
+							"beyond half of it are written into their large "
+							"objects early, still inside the transaction.",
+							&ba_cache_size_kb,
+							256 * 1024,
+							8 * 1024,
+							INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
+	DefineCustomIntVariable("bigarray.page_size",
+							"Size of the pages in which arrays are loaded and stored.",
+							"A power of two from 4kB to 2MB.  A backend "
+							"switches to a new value at the first array it "
+							"opens in a later transaction.",
+							&ba_page_size_kb,
+							64,
+							4,
+							2048,
+							PGC_USERSET,
+							GUC_UNIT_KB,
+							check_page_size, NULL, NULL);
+	MarkGUCPrefixReserved("bigarray");
+}

@@ -1,0 +1,323 @@
+/*
+ * bigarray.h - the PostgreSQL side of bigarray: one header for its files.
+ *
+ * An array lives in one large object: a header chunk (dtype, shape, version)
+ * followed by the raw little-endian elements.  Each backend maps the arrays
+ * it touches through virtmem (src/virtmem), loading pages from the large
+ * object on demand and writing dirty pages back inside the committing
+ * transaction.
+ *
+ *   storage.c   the large object as a BigFile; the on-disk header
+ *   cache.c     the backend's RAM and open arrays; validation against the
+ *               snapshot; write locks; pins and chunk iterators
+ *   xact.c      transaction and subtransaction callbacks
+ *   registry.c  the table of live arrays, bigarray_gc(), ba_drop()
+ *   dtype.c     element types
+ *   type.c      the bigarray type: I/O, create, from, agg, casts, metadata
+ *   elements.c  element access: get/set/slice/fill/append/resize/unnest/bytea
+ *   reduce.c    sum/min/max/mean/dot/add/scale
+ *   bigarray.c  _PG_init and GUCs
+ */
+#ifndef BIGARRAY_H
+#define BIGARRAY_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/array.h"
+
+/*
+ * virtmem uses two names PostgreSQL's headers also define: pgoff_t (a macro
+ * for off_t in port.h) and Page (bufpage.h).  Here they are spelled
+ * virtmem_pgoff_t and VirtmemPage; the library is the same, since C links
+ * functions by name and the types are the same types.
+ */
+#undef pgoff_t
+#define pgoff_t virtmem_pgoff_t
+#define Page VirtmemPage
+#include "bigarray/virtmem.h"
+#undef Page
+
+/* ---- element types (dtype.c) ---- */
+
+typedef enum BADtype
+{
+	BA_FLOAT8,
+	BA_FLOAT4,
+	BA_INT8,
+	BA_INT4,
+	BA_INT2,
+} BADtype;
+
+typedef struct BADtypeInfo
+{
+	BADtype		dtype;
+	Oid			typoid;			/* FLOAT8OID, ... */
+	const char *name;			/* "float8", ... */
+	int			elsize;
+	bool		is_integer;
+} BADtypeInfo;
+
+/* ERROR (22023, invalid_parameter_value) for a type bigarray cannot hold */
+extern BADtype ba_dtype_from_typoid(Oid typoid);
+extern const BADtypeInfo *ba_dtype_info(BADtype dtype);
+/* by name ("float8", "double precision" ...); ERROR 22P02 if unknown */
+extern BADtype ba_dtype_from_name(const char *name);
+
+/*
+ * Convert count elements of dtype from at src to dtype to at dst, as
+ * PostgreSQL's casts do: floats round to the nearest integer, a value the
+ * target cannot hold raises 22003.  src and dst overlap only if to == from.
+ */
+extern void ba_convert(BADtype to, void *dst, BADtype from, const void *src,
+					   int64 count);
+
+/* ---- the array in its large object (storage.c) ---- */
+
+#define BA_MAXDIM		16
+#define BA_DATA_OFFSET	2048	/* LOBLKSIZE: elements start at chunk 1 */
+
+/* The header, stored little-endian at offset 0 of the large object. */
+typedef struct BAHeader
+{
+	char		magic[8];		/* "BIGARRAY" */
+	uint32		format;			/* BA_FORMAT */
+	uint32		dtype_oid;
+	uint32		ndim;
+	uint32		reserved;
+	uint64		version;		/* changed by every commit that changes it:
+								 * the full xid of that transaction, so a
+								 * reused oid never repeats a version */
+	int64		nelems;
+	int64		shape[BA_MAXDIM];
+} BAHeader;
+
+#define BA_FORMAT		1
+
+/* ---- arrays open in this backend (cache.c) ---- */
+
+typedef struct BAFile BAFile;	/* storage.c: BigFile over a large object */
+
+/*
+ * An array as this backend sees it in the current transaction.  The SQL
+ * layer reads dtype, elsize, ndim, shape and nelems; the rest belongs to
+ * cache.c and xact.c.
+ */
+typedef struct BAArray
+{
+	Oid			loid;			/* the large object: the array's identity */
+	BADtype		dtype;
+	int			elsize;
+	int			ndim;
+	int64		shape[BA_MAXDIM];
+	int64		nelems;
+
+	/* private to cache.c / xact.c */
+	BAFile	   *file;
+	BigFileH	fileh;
+	VMA			vma;
+	uint64		mapped_pages;	/* length of vma, in pages */
+	uint64		cached_version; /* header version the pages belong to */
+	struct BAValidation
+	{
+		LocalTransactionId lxid;
+		CommandId	curcid;
+		TransactionId xmin;
+		TransactionId xmax;
+		uint32		xcnt;
+	}			validated;		/* snapshot last checked against */
+	Oid			checked_user;	/* privileges checked for this user, */
+	LocalTransactionId checked_lxid;	/* in this transaction, */
+	int			checked_mode;	/* for these modes (BA_READ, BA_WRITE) */
+	int			write_level;	/* nest level holding the write lock, 0 = none */
+	int			created_level;	/* nest level that created it, 0 = older */
+	bool		stored_early;	/* pages written before commit */
+	int			header_depth;	/* saved header states, one per level */
+	BAHeader   *header_stack;
+} BAArray;
+
+/* Modes for ba_open() and pins. */
+#define BA_READ		0x1
+#define BA_WRITE	0x2
+
+/*
+ * Open an array for reading or writing in this transaction.
+ *  - ERROR 42704 (undefined_object) if it does not exist (dropped), 22023
+ *    (invalid_parameter_value) if the large object is not a bigarray.
+ *  - READ checks SELECT on the large object (42501) and makes sure no page
+ *    cached from an older version is served.
+ *  - WRITE checks UPDATE (42501), refuses read-only transactions (25006),
+ *    takes the array's write lock until the end of the transaction (a second
+ *    writer waits), then proceeds on the latest committed contents (READ
+ *    COMMITTED) or fails with 40001 if they changed since the snapshot
+ *    (REPEATABLE READ and SERIALIZABLE).
+ * The result stays valid until the end of the transaction.
+ */
+extern BAArray *ba_open(Oid loid, int mode);
+
+/* A new zero-filled array, registered and open for writing. */
+extern BAArray *ba_create(BADtype dtype, int ndim, const int64 *shape);
+
+/*
+ * Change the shape of an array open for writing.  Growing adds zeros;
+ * shrinking truncates the stored elements.
+ */
+extern void ba_set_shape(BAArray *a, int ndim, const int64 *shape);
+
+/*
+ * Pins: elements [first, first + count) (0-based, within the array, at most
+ * BA_CHUNK_ELEMS(a) of them) resident and mapped; for BA_WRITE also dirty.
+ * Returns the address of element first.  ERRORs are safe while pinned:
+ * (sub)transaction abort releases every pin.
+ */
+typedef struct BAPin
+{
+	BAArray    *array;
+	pgoff_t		first_page;
+	pgoff_t		npages;
+} BAPin;
+
+#define BA_CHUNK_BYTES		(1024 * 1024)
+#define BA_CHUNK_ELEMS(a)	(BA_CHUNK_BYTES / (a)->elsize)
+
+extern char *ba_pin(BAArray *a, int64 first, int64 count, int mode, BAPin *pin);
+extern void ba_unpin(BAPin *pin);
+
+/*
+ * Chunk iterator over elements [first, first + count): each ba_iter_next()
+ * unpins the previous chunk, checks for interrupts, and pins the next one of
+ * at most chunk_elems elements (pass the same chunk_elems to walk two
+ * arrays in step).  Returns false when done.
+ */
+typedef struct BAIter
+{
+	BAArray    *array;
+	int			mode;
+	int64		next;			/* first element of the next chunk */
+	int64		end;
+	int64		chunk_elems;
+	/* the current chunk */
+	char	   *ptr;
+	int64		first;
+	int64		count;
+	BAPin		pin;
+	bool		pinned;
+} BAIter;
+
+extern void ba_iter_init(BAIter *it, BAArray *a, int64 first, int64 count,
+						 int mode, int64 chunk_elems);
+extern bool ba_iter_next(BAIter *it);
+extern void ba_iter_end(BAIter *it);
+
+/* Forget a dropped array (ba_drop) in this backend. */
+extern void ba_forget(Oid loid);
+
+/* Memory held for array pages now, and at most, in bytes (accounting). */
+extern void ba_memory_usage(int64 *now, int64 *peak);
+
+/*
+ * For xact.c: release the pins taken in subtransaction subid or later ones
+ * (InvalidSubTransactionId: all), returning how many; forget one array;
+ * subtransaction abort of every array's descriptors and pages.  No ERROR.
+ */
+extern int	ba_cache_release_pins(SubTransactionId subid);
+extern void ba_cache_drop_array(BAArray *a);
+extern void ba_cache_subxact_abort(int level, SubTransactionId subid);
+
+/* ---- the large object behind an array (storage.c), for cache.c/xact.c ---- */
+
+/*
+ * The large object as a virtmem BigFile: struct BigFile is its first member,
+ * so (BigFile *) file is what virtmem is given.  Descriptors are opened
+ * lazily and reopened when PostgreSQL has closed them (end of transaction,
+ * abort of the subtransaction that opened them).  Pages and headers are read
+ * through the descriptor opened under the snapshot, or, once the array is
+ * locked for writing, through the one opened for writing (latest committed
+ * data plus this transaction's writes).  An ERROR inside loadblk/storeblk is
+ * kept, and re-thrown by ba_storage_rethrow() once virtmem has returned.
+ */
+extern BAFile *ba_file_new(BAArray *a, size_t blksize);
+extern void ba_file_free(BAFile *file);
+/* (re)open the read descriptor under the active snapshot */
+extern void ba_file_open_read(BAFile *file);
+/* open the write descriptor unless open: checks UPDATE (42501), 25006 */
+extern void ba_file_open_write(BAFile *file);
+/* false if the large object is empty; ERROR 22023/XX001 if not a bigarray */
+extern bool ba_file_read_header(BAFile *file, bool latest, BAHeader *hdr);
+extern void ba_file_write_header(BAFile *file, const BAHeader *hdr);
+/* cut the stored elements to nbytes bytes */
+extern void ba_file_truncate(BAFile *file, int64 nbytes);
+/* subtransaction end at nest level: descriptors and pages loaded in it */
+extern void ba_file_subxact_commit(BAFile *file, int level);
+extern void ba_file_subxact_abort(BAFile *file, int level,
+								  SubTransactionId subid);
+extern void ba_file_end_xact(BAFile *file);
+extern void ba_storage_rethrow(void) pg_attribute_noreturn();
+extern void ba_storage_forget_error(void);
+
+/* ---- transactions (xact.c) ---- */
+
+/* Called by ba_open(WRITE) the first time an array is written. */
+extern void ba_xact_register_write(BAArray *a);
+
+/* Register the transaction callbacks (once, at the first array opened). */
+extern void ba_xact_init(void);
+
+/*
+ * Write the dirty pages of the arrays written in this transaction into
+ * their large objects now (undone by rollback like any write), to free
+ * memory.  Returns false if there was nothing to write.
+ */
+extern bool ba_xact_write_out_early(void);
+
+/* Stop tracking an array that is being forgotten (ba_forget). */
+extern void ba_xact_forget(BAArray *a);
+
+/* ---- registry (registry.c) ---- */
+
+extern void ba_registry_add(Oid loid);
+extern void ba_registry_remove(Oid loid);
+
+/* ---- the SQL type and its constructors (type.c) ---- */
+
+/*
+ * The number of elements of a shape, checked: at least one and at most
+ * BA_MAXDIM dimensions, none negative (22023), and the product must fit a
+ * large object (54000).
+ */
+extern int64 ba_shape_nelems(BADtype dtype, int ndim, const int64 *shape);
+
+/* ERROR 22004 naming the first NULL argument, for non-strict functions. */
+extern void ba_args_not_null(FunctionCallInfo fcinfo);
+
+/* ---- element access (elements.c) ---- */
+
+/*
+ * The 1-based inclusive range lo..hi of a as 0-based first and count.
+ * lo > hi is an empty range; otherwise both must be within 1..nelems
+ * (2202E).
+ */
+extern void ba_range(const BAArray *a, int64 lo, int64 hi,
+					 int64 *first, int64 *count);
+
+/* Elements [first, first + count) of a, converted to dtype to, into dst. */
+extern void ba_read_elements(BAArray *a, int64 first, int64 count,
+							 BADtype to, void *dst);
+
+/* count elements of dtype from at src, converted, into a from first on. */
+extern void ba_write_elements(BAArray *a, int64 first, BADtype from,
+							  const void *src, int64 count);
+
+/*
+ * The elements of a native array, flattened in storage order: ERROR 22004
+ * if one is NULL, 22023 if their type is not a bigarray dtype.
+ */
+extern const char *ba_native_elements(ArrayType *v, BADtype *dtype,
+									  int64 *count);
+
+/* ---- GUCs (bigarray.c) ---- */
+
+extern int	ba_cache_size_kb;	/* bigarray.cache_size */
+extern int	ba_page_size_kb;	/* bigarray.page_size */
+
+#endif							/* BIGARRAY_H */

@@ -1,0 +1,786 @@
+/*
+ * cache.c - the backend's arrays and their pages.
+ *
+ * One virtmem RAM per backend holds the pages of every array the backend
+ * has opened; a hash table keeps the arrays by large object oid, each
+ * mapped whole.  Pages stay cached across transactions: ba_open() checks
+ * the header once per snapshot and drops the pages when another
+ * transaction has committed a new version.  Writers take a lock on the
+ * large object and work on the latest committed version.  The SQL layer
+ * reaches elements only through pins and chunk iterators (vma_pin: no page
+ * faults in a backend); pins are tracked so that an ERROR releases them.
+ */
+#include "bigarray.h"
+
+#include <errno.h>
+
+#include "access/transam.h"
+#include "access/xact.h"
+#include "catalog/pg_largeobject.h"
+#include "funcapi.h"
+#include "libpq/be-fsstubs.h"
+#include "miscadmin.h"
+#include "port/pg_bitutils.h"
+#include "storage/large_object.h"
+#include "storage/lmgr.h"
+#include "storage/proc.h"
+#include "tcop/utility.h"
+#include "utils/acl.h"
+#include "utils/fmgrprotos.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+/* address space mapped for an array at least: growing rarely remaps */
+#define BA_MIN_MAPPING_BYTES	((uint64) 64 * 1024 * 1024)
+/* pages the cache always has, whatever cache_size says: a pin's worth */
+#define BA_MIN_CACHE_PAGES		4
+
+typedef struct BAPinRecord
+{
+	BAArray    *array;
+	pgoff_t		first_page;
+	pgoff_t		npages;
+	bool		write;
+	SubTransactionId subid;		/* released if this one aborts */
+} BAPinRecord;
+
+static RAM *cache_ram = NULL;
+static HTAB *cache_arrays = NULL;
+/* the last transaction that opened an array: it keeps the page size */
+static LocalTransactionId cache_used_lxid = InvalidLocalTransactionId;
+
+static BAPinRecord *pins = NULL;
+static int	npins = 0;
+static int	maxpins = 0;
+static int	nwrite_pins = 0;
+
+static size_t
+cache_max_pages(size_t pagesize)
+{
+	return Max((size_t) ba_cache_size_kb * 1024 / pagesize,
+			   (size_t) BA_MIN_CACHE_PAGES);
+}
+
+/* Unmap and free an array and remove it from the table.  No ERROR. */
+static void
+array_close(BAArray *a)
+{
+	if (a->file != NULL)
+	{
+		if (a->mapped_pages > 0)
+			vma_unmap(&a->vma);
+		fileh_close(&a->fileh);
+		ba_file_free(a->file);
+	}
+	if (a->header_stack != NULL)
+		pfree(a->header_stack);
+	hash_search(cache_arrays, &a->loid, HASH_REMOVE, NULL);
+}
+
+/*
+ * A new page size: drop every array and the RAM.  Only done before the
+ * first array of a transaction is opened, so nothing is pinned, dirty, or
+ * referenced by the SQL layer.
+ */
+static void
+cache_reset(void)
+{
+	HASH_SEQ_STATUS seq;
+	BAArray    *a;
+
+	hash_seq_init(&seq, cache_arrays);
+	while ((a = hash_seq_search(&seq)) != NULL)
+		array_close(a);
+	ram_close(cache_ram);
+	cache_ram = NULL;
+}
+
+static void
+cache_prepare(void)
+{
+	size_t		pagesize = (size_t) ba_page_size_kb * 1024;
+
+	if (cache_arrays == NULL)
+	{
+		HASHCTL		ctl;
+
+		ba_xact_init();
+		ctl.keysize = sizeof(Oid);
+		ctl.entrysize = sizeof(BAArray);
+		ctl.hcxt = TopMemoryContext;
+		cache_arrays = hash_create("bigarray arrays", 64, &ctl,
+								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	if (cache_ram != NULL && ram_pagesize(cache_ram) != pagesize &&
+		cache_used_lxid != MyProc->lxid)
+		cache_reset();
+	if (cache_ram == NULL)
+	{
+		cache_ram = ram_new(pagesize, cache_max_pages(pagesize));
+		if (cache_ram == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("could not create the bigarray page cache: %m")));
+	}
+	else
+	{
+		struct ram_stats stats;
+		size_t		max_pages = cache_max_pages(ram_pagesize(cache_ram));
+
+		ram_get_stats(cache_ram, &stats);
+		if (stats.max_pages != max_pages)
+			ram_set_max_pages(cache_ram, max_pages);
+	}
+	cache_used_lxid = MyProc->lxid;
+}
+
+static bool
+array_pinned(const BAArray *a)
+{
+	for (int i = 0; i < npins; i++)
+	{
+		if (pins[i].array == a)
+			return true;
+	}
+	return false;
+}
+
+static void
+check_not_pinned(const BAArray *a)
+{
+	if (array_pinned(a))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_IN_USE),
+				 errmsg("bigarray %u is in use by an open scan", a->loid)));
+}
+
+/* Map the array with room for nelems elements (capacity a power of two). */
+static void
+ensure_mapped(BAArray *a, int64 nelems)
+{
+	uint64		pagesize = ram_pagesize(cache_ram);
+	uint64		bytes = (uint64) nelems * a->elsize;
+	uint64		need = Max((bytes + pagesize - 1) / pagesize, 1);
+	uint64		capacity;
+
+	if (need <= a->mapped_pages)
+		return;
+	check_not_pinned(a);
+	capacity = Max(BA_MIN_MAPPING_BYTES, pg_nextpower2_64(need * pagesize));
+	if (a->mapped_pages > 0)
+	{
+		vma_unmap(&a->vma);
+		a->mapped_pages = 0;
+	}
+	if (fileh_mmap(&a->vma, &a->fileh, 0, capacity / pagesize) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("could not map bigarray %u: %m", a->loid)));
+	a->mapped_pages = capacity / pagesize;
+}
+
+static void
+array_take_header(BAArray *a, const BAHeader *hdr)
+{
+	const BADtypeInfo *info = ba_dtype_info(ba_dtype_from_typoid(hdr->dtype_oid));
+
+	ensure_mapped(a, hdr->nelems);
+	a->dtype = info->dtype;
+	a->elsize = info->elsize;
+	a->ndim = hdr->ndim;
+	memset(a->shape, 0, sizeof(a->shape));
+	memcpy(a->shape, hdr->shape, hdr->ndim * sizeof(int64));
+	a->nelems = hdr->nelems;
+}
+
+/* A new, empty entry for loid with its file and handle. */
+static BAArray *
+array_new(Oid loid)
+{
+	BAArray    *a = hash_search(cache_arrays, &loid, HASH_ENTER, NULL);
+	BAFile	   *file;
+
+	memset(a, 0, sizeof(BAArray));
+	a->loid = loid;
+	PG_TRY();
+	{
+		file = ba_file_new(a, ram_pagesize(cache_ram));
+		if (fileh_open(&a->fileh, (BigFile *) file, cache_ram) != 0)
+		{
+			ba_file_free(file);
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("could not open bigarray %u: %m", loid)));
+		}
+		a->file = file;
+	}
+	PG_CATCH();
+	{
+		array_close(a);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	return a;
+}
+
+static void
+snapshot_key(struct BAValidation *key)
+{
+	Snapshot	snap;
+
+	if (!ActiveSnapshotSet())
+		elog(ERROR, "bigarray: no active snapshot");
+	snap = GetActiveSnapshot();
+	key->lxid = MyProc->lxid;
+	key->curcid = snap->curcid;
+	key->xmin = snap->xmin;
+	key->xmax = snap->xmax;
+	key->xcnt = snap->xcnt;
+}
+
+static bool
+snapshot_key_equal(const struct BAValidation *x, const struct BAValidation *y)
+{
+	return x->lxid == y->lxid && x->curcid == y->curcid &&
+		x->xmin == y->xmin && x->xmax == y->xmax && x->xcnt == y->xcnt;
+}
+
+static void
+header_missing(Oid loid)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("large object %u is not a bigarray", loid),
+			 errdetail("The large object is empty.")));
+}
+
+/*
+ * Make the array as the active snapshot sees it: once per snapshot, read
+ * the header under it; a version other than the cached pages' drops them.
+ */
+static void
+array_validate(BAArray *a)
+{
+	struct BAValidation key;
+	BAHeader	hdr;
+
+	snapshot_key(&key);
+	if (snapshot_key_equal(&key, &a->validated))
+		return;
+	ba_file_open_read(a->file);
+	if (!ba_file_read_header(a->file, false, &hdr))
+		header_missing(a->loid);
+	if (hdr.version != a->cached_version)
+	{
+		check_not_pinned(a);
+		fileh_invalidate(&a->fileh);
+		a->cached_version = hdr.version;
+	}
+	array_take_header(a, &hdr);
+	a->validated = key;
+}
+
+/*
+ * Take the write lock, then proceed on the latest committed version: READ
+ * COMMITTED drops pages of an older one, a transaction-snapshot isolation
+ * level fails if its snapshot does not see the latest.
+ */
+static void
+array_lock_for_write(BAArray *a)
+{
+	uint64		visible = a->cached_version;
+	BAHeader	hdr;
+
+	PreventCommandIfReadOnly("a bigarray write");
+	/* privileges: 42501 from here */
+	ba_file_open_write(a->file);
+	LockDatabaseObject(LargeObjectRelationId, a->loid, 0, ExclusiveLock);
+	if (!ba_file_read_header(a->file, true, &hdr))
+		header_missing(a->loid);
+	if (hdr.version != visible)
+	{
+		if (IsolationUsesXactSnapshot())
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("could not serialize access due to concurrent update"),
+					 errdetail("bigarray %u was changed by a transaction that committed after this transaction's snapshot.",
+							   a->loid)));
+		check_not_pinned(a);
+		fileh_invalidate(&a->fileh);
+		a->cached_version = hdr.version;
+	}
+	array_take_header(a, &hdr);
+	ba_xact_register_write(a);
+}
+
+/*
+ * Privileges, once per transaction, user and mode: a descriptor opened by
+ * one user must not serve another (SET ROLE, SECURITY DEFINER functions).
+ */
+static void
+check_privileges(BAArray *a, int mode)
+{
+	Oid			user = GetUserId();
+
+	if (a->checked_user != user || a->checked_lxid != MyProc->lxid)
+	{
+		a->checked_user = user;
+		a->checked_lxid = MyProc->lxid;
+		a->checked_mode = 0;
+	}
+	if ((mode & ~a->checked_mode) == 0)
+		return;
+	/* one privilege at a time: the check passes if any one is held */
+	if (!lo_compat_privileges &&
+		(pg_largeobject_aclcheck_snapshot(a->loid, user, ACL_SELECT, NULL) != ACLCHECK_OK ||
+		 ((mode & BA_WRITE) &&
+		  pg_largeobject_aclcheck_snapshot(a->loid, user, ACL_UPDATE, NULL) != ACLCHECK_OK)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied for large object %u", a->loid)));
+	a->checked_mode |= mode;
+}
+
+BAArray *
+ba_open(Oid loid, int mode)
+{
+	BAArray    *a;
+
+	cache_prepare();
+	a = hash_search(cache_arrays, &loid, HASH_FIND, NULL);
+	if (a == NULL)
+	{
+		a = array_new(loid);
+		PG_TRY();
+		{
+			array_validate(a);
+		}
+		PG_CATCH();
+		{
+			/* no entry for what is not an array we may read */
+			array_close(a);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+	}
+	else if (a->write_level == 0)
+		array_validate(a);	/* an array written here is as we left it */
+
+	if ((mode & BA_WRITE) && a->write_level == 0)
+		array_lock_for_write(a);
+	check_privileges(a, mode);
+	return a;
+}
+
+BAArray *
+ba_create(BADtype dtype, int ndim, const int64 *shape)
+{
+	int64		nelems = ba_shape_nelems(dtype, ndim, shape);
+	const BADtypeInfo *info = ba_dtype_info(dtype);
+	BAArray    *volatile a;
+	BAHeader	hdr;
+	Oid			loid;
+
+	cache_prepare();
+	loid = DatumGetObjectId(DirectFunctionCall1(be_lo_create,
+												ObjectIdGetDatum(InvalidOid)));
+	/* an entry left from a dropped large object that had this oid */
+	a = hash_search(cache_arrays, &loid, HASH_FIND, NULL);
+	if (a != NULL)
+		ba_cache_drop_array(a);
+
+	a = array_new(loid);
+	PG_TRY();
+	{
+		a->dtype = dtype;
+		a->elsize = info->elsize;
+		a->ndim = ndim;
+		memcpy(a->shape, shape, ndim * sizeof(int64));
+		a->nelems = nelems;
+		ensure_mapped(a, nelems);
+		ba_file_open_write(a->file);
+		LockDatabaseObject(LargeObjectRelationId, loid, 0, ExclusiveLock);
+		a->created_level = GetCurrentTransactionNestLevel();
+		ba_xact_register_write(a);
+	}
+	PG_CATCH();
+	{
+		/* once registered, (sub)transaction abort forgets it */
+		if (a->write_level == 0)
+			array_close(a);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+
+	/* zero-filled: unwritten ranges of a large object read as zeros */
+	memset(&hdr, 0, sizeof(hdr));
+	memcpy(hdr.magic, "BIGARRAY", sizeof(hdr.magic));
+	hdr.format = BA_FORMAT;
+	hdr.dtype_oid = info->typoid;
+	hdr.ndim = ndim;
+	hdr.version = U64FromFullTransactionId(GetTopFullTransactionId());
+	hdr.nelems = nelems;
+	memcpy(hdr.shape, shape, ndim * sizeof(int64));
+	ba_file_write_header(a->file, &hdr);
+	a->cached_version = hdr.version;
+	ba_registry_add(loid);
+	return a;
+}
+
+static void
+pins_reserve(void)
+{
+	if (npins < maxpins)
+		return;
+	if (pins == NULL)
+	{
+		pins = MemoryContextAlloc(TopMemoryContext, 16 * sizeof(BAPinRecord));
+		maxpins = 16;
+	}
+	else
+	{
+		pins = repalloc(pins, 2 * maxpins * sizeof(BAPinRecord));
+		maxpins *= 2;
+	}
+}
+
+static bool
+dirty_over_half(void)
+{
+	struct ram_stats stats;
+
+	ram_get_stats(cache_ram, &stats);
+	return stats.ndirty * 2 > stats.max_pages;
+}
+
+/*
+ * Pin pages, writing dirty pages out early when they take more than half
+ * of the cache, or when no page can be had.  Not while a write pin is held:
+ * writeout marks pages stored (read-only) under the writer's feet.
+ */
+static void
+pin_pages(BAArray *a, pgoff_t first, pgoff_t npages, bool write)
+{
+	bool		wrote_out = false;
+
+	if (write && nwrite_pins == 0 && dirty_over_half())
+	{
+		ba_xact_write_out_early();
+		wrote_out = true;
+	}
+	for (;;)
+	{
+		int			err;
+
+		if (vma_pin(&a->vma, first, npages, write ? VMA_PIN_WRITE : 0) == 0)
+			return;
+		err = errno;
+		if (err == EIO)
+			ba_storage_rethrow();
+		if (err == ENOMEM && !wrote_out && nwrite_pins == 0)
+		{
+			wrote_out = true;
+			if (ba_xact_write_out_early())
+				continue;
+		}
+		if (err == ENOMEM)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("bigarray.cache_size is too small for this operation"),
+					 errdetail("Every cached page is dirty or in use."),
+					 errhint("Increase bigarray.cache_size, or change less between savepoints.")));
+		errno = err;
+		elog(ERROR, "bigarray: could not pin pages of array %u: %m", a->loid);
+	}
+}
+
+char *
+ba_pin(BAArray *a, int64 first, int64 count, int mode, BAPin *pin)
+{
+	bool		write = (mode & BA_WRITE) != 0;
+	uint64		pagesize = ram_pagesize(cache_ram);
+
+	if (first < 0 || count < 0 || first > a->nelems - count ||
+		count > BA_CHUNK_ELEMS(a))
+		elog(ERROR, "bigarray: pin of " INT64_FORMAT " elements at " INT64_FORMAT
+			 " outside array %u of " INT64_FORMAT,
+			 count, first, a->loid, a->nelems);
+	if (write && a->write_level == 0)
+		elog(ERROR, "bigarray: array %u is not open for writing", a->loid);
+
+	pin->array = a;
+	pin->first_page = 0;
+	pin->npages = 0;
+	if (count > 0)
+	{
+		uint64		start = (uint64) first * a->elsize;
+		uint64		end = (uint64) (first + count) * a->elsize;
+		BAPinRecord *rec;
+
+		pins_reserve();
+		pin_pages(a, start / pagesize, (end - 1) / pagesize - start / pagesize + 1,
+				  write);
+		pin->first_page = start / pagesize;
+		pin->npages = (end - 1) / pagesize - pin->first_page + 1;
+		rec = &pins[npins++];
+		rec->array = a;
+		rec->first_page = pin->first_page;
+		rec->npages = pin->npages;
+		rec->write = write;
+		rec->subid = GetCurrentSubTransactionId();
+		if (write)
+			nwrite_pins++;
+	}
+	return (char *) a->vma.addr_start + first * a->elsize;
+}
+
+static void
+pin_release(int i)
+{
+	BAPinRecord *rec = &pins[i];
+
+	vma_unpin(&rec->array->vma, rec->first_page, rec->npages);
+	if (rec->write)
+		nwrite_pins--;
+	memmove(rec, rec + 1, (npins - i - 1) * sizeof(BAPinRecord));
+	npins--;
+}
+
+void
+ba_unpin(BAPin *pin)
+{
+	if (pin->npages == 0)
+		return;
+	/* not found: (sub)transaction abort has released it already */
+	for (int i = npins - 1; i >= 0; i--)
+	{
+		if (pins[i].array == pin->array && pins[i].first_page == pin->first_page &&
+			pins[i].npages == pin->npages)
+		{
+			pin_release(i);
+			break;
+		}
+	}
+	pin->npages = 0;
+}
+
+int
+ba_cache_release_pins(SubTransactionId subid)
+{
+	int			released = 0;
+
+	for (int i = npins - 1; i >= 0; i--)
+	{
+		if (subid == InvalidSubTransactionId || pins[i].subid >= subid)
+		{
+			pin_release(i);
+			released++;
+		}
+	}
+	return released;
+}
+
+void
+ba_iter_init(BAIter *it, BAArray *a, int64 first, int64 count, int mode,
+			 int64 chunk_elems)
+{
+	if (first < 0 || count < 0 || first > a->nelems - count)
+		elog(ERROR, "bigarray: scan of " INT64_FORMAT " elements at " INT64_FORMAT
+			 " outside array %u of " INT64_FORMAT,
+			 count, first, a->loid, a->nelems);
+	if (chunk_elems <= 0 || chunk_elems > BA_CHUNK_ELEMS(a))
+		elog(ERROR, "bigarray: chunk of " INT64_FORMAT " elements is too large",
+			 chunk_elems);
+	memset(it, 0, sizeof(BAIter));
+	it->array = a;
+	it->mode = mode;
+	it->next = first;
+	it->end = first + count;
+	it->chunk_elems = chunk_elems;
+}
+
+bool
+ba_iter_next(BAIter *it)
+{
+	ba_iter_end(it);
+	CHECK_FOR_INTERRUPTS();
+	if (it->next >= it->end)
+	{
+		it->ptr = NULL;
+		it->count = 0;
+		return false;
+	}
+	it->first = it->next;
+	it->count = Min(it->chunk_elems, it->end - it->next);
+	it->ptr = ba_pin(it->array, it->first, it->count, it->mode, &it->pin);
+	it->pinned = true;
+	it->next += it->count;
+	return true;
+}
+
+void
+ba_iter_end(BAIter *it)
+{
+	if (it->pinned)
+	{
+		ba_unpin(&it->pin);
+		it->pinned = false;
+	}
+}
+
+/* Zero bytes [from, to) of page pgoffset through a write pin. */
+static void
+zero_page_range(BAArray *a, pgoff_t pgoffset, size_t from, size_t to)
+{
+	size_t		pagesize = ram_pagesize(cache_ram);
+
+	pin_pages(a, pgoffset, 1, true);
+	memset((char *) a->vma.addr_start + pgoffset * pagesize + from, 0, to - from);
+	vma_unpin(&a->vma, pgoffset, 1);
+}
+
+/*
+ * After a shrink from old_nelems: nothing past the new end may read other
+ * than zero if the array grows again, nor be stored.  The large object is
+ * cut; the page holding the new end has its tail zeroed, pages wholly past
+ * it go -- through write pins inside a savepoint, so that rollback gives
+ * them back.
+ */
+static void
+array_shrunk(BAArray *a, int64 old_nelems)
+{
+	uint64		pagesize = ram_pagesize(cache_ram);
+	uint64		new_bytes = (uint64) a->nelems * a->elsize;
+	uint64		old_bytes = (uint64) old_nelems * a->elsize;
+	pgoff_t		first_gone = (new_bytes + pagesize - 1) / pagesize;
+	pgoff_t		end = (old_bytes + pagesize - 1) / pagesize;
+
+	ba_file_truncate(a->file, new_bytes);
+	if (new_bytes % pagesize != 0)
+		zero_page_range(a, new_bytes / pagesize, new_bytes % pagesize, pagesize);
+	for (pgoff_t p = first_gone; p < end; p++)
+	{
+		if (a->fileh.savepoint_depth == 0)
+			fileh_invalidate_page(&a->fileh, p);
+		else
+		{
+			CHECK_FOR_INTERRUPTS();
+			zero_page_range(a, p, 0, pagesize);
+		}
+	}
+}
+
+void
+ba_set_shape(BAArray *a, int ndim, const int64 *shape)
+{
+	int64		nelems = ba_shape_nelems(a->dtype, ndim, shape);
+	int64		old_nelems = a->nelems;
+
+	if (a->write_level == 0)
+		elog(ERROR, "bigarray: array %u is not open for writing", a->loid);
+	if (nelems < old_nelems)
+		check_not_pinned(a);
+	ensure_mapped(a, nelems);
+	a->ndim = ndim;
+	memset(a->shape, 0, sizeof(a->shape));
+	memcpy(a->shape, shape, ndim * sizeof(int64));
+	a->nelems = nelems;
+	if (nelems < old_nelems)
+		array_shrunk(a, old_nelems);
+}
+
+/* Forget an array entirely, with its pins and transaction state.  No ERROR. */
+void
+ba_cache_drop_array(BAArray *a)
+{
+	for (int i = npins - 1; i >= 0; i--)
+	{
+		if (pins[i].array == a)
+			pin_release(i);
+	}
+	ba_xact_forget(a);
+	array_close(a);
+}
+
+void
+ba_forget(Oid loid)
+{
+	BAArray    *a;
+
+	if (cache_arrays == NULL)
+		return;
+	a = hash_search(cache_arrays, &loid, HASH_FIND, NULL);
+	if (a != NULL)
+	{
+		/* an open scan's pointers into the mapping must stay valid */
+		check_not_pinned(a);
+		ba_cache_drop_array(a);
+	}
+}
+
+void
+ba_cache_subxact_abort(int level, SubTransactionId subid)
+{
+	HASH_SEQ_STATUS seq;
+	BAArray    *a;
+
+	if (cache_arrays == NULL)
+		return;
+	hash_seq_init(&seq, cache_arrays);
+	while ((a = hash_seq_search(&seq)) != NULL)
+		ba_file_subxact_abort(a->file, level, subid);
+}
+
+void
+ba_memory_usage(int64 *now, int64 *peak)
+{
+	struct ram_stats stats;
+
+	*now = 0;
+	*peak = 0;
+	if (cache_ram == NULL)
+		return;
+	ram_get_stats(cache_ram, &stats);
+	*now = (int64) (stats.npages * stats.pagesize);
+	*peak = (int64) (stats.npages_peak * stats.pagesize);
+}
+
+/*
+ * bigarray_cache_stats() -> TABLE(arrays, pages, dirty_pages, bytes,
+ * peak_bytes): this backend's cache now.
+ */
+PG_FUNCTION_INFO_V1(bigarray_cache_stats);
+Datum
+bigarray_cache_stats(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	struct ram_stats stats;
+	Datum		values[5];
+	bool		nulls[5] = {false};
+
+	InitMaterializedSRF(fcinfo, 0);
+	memset(&stats, 0, sizeof(stats));
+	if (cache_ram != NULL)
+		ram_get_stats(cache_ram, &stats);
+	values[0] = Int64GetDatum(cache_arrays ? hash_get_num_entries(cache_arrays) : 0);
+	values[1] = Int64GetDatum((int64) stats.npages);
+	values[2] = Int64GetDatum((int64) stats.ndirty);
+	values[3] = Int64GetDatum((int64) (stats.npages * stats.pagesize));
+	values[4] = Int64GetDatum((int64) (stats.npages_peak * stats.pagesize));
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	return (Datum) 0;
+}
+
+/* bigarray_cache_loads() -> int8: pages this backend has loaded so far. */
+PG_FUNCTION_INFO_V1(bigarray_cache_loads);
+Datum
+bigarray_cache_loads(PG_FUNCTION_ARGS)
+{
+	struct ram_stats stats;
+
+	if (cache_ram == NULL)
+		PG_RETURN_INT64(0);
+	ram_get_stats(cache_ram, &stats);
+	PG_RETURN_INT64((int64) stats.nloads);
+}
