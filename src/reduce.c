@@ -1,0 +1,444 @@
+/*
+ * reduce.c - arithmetic over whole arrays or ranges: ba_sum, ba_min,
+ * ba_max, ba_mean, ba_dot, and the in-place ba_add and ba_scale.
+ *
+ * The loops run over pinned chunks with several independent accumulators,
+ * so that the compiler can keep more than one addition in flight (and
+ * vectorize where the order of floating-point operations allows it).
+ * Results follow PostgreSQL's float8 aggregates: NaN propagates (max is NaN
+ * if any element is, min only if all are), and a float sum that overflows
+ * from finite values raises 22003.  Integer sums are exact up to the final
+ * rounding to float8.
+ */
+#include "bigarray.h"
+
+#include <math.h>
+
+#include "common/int.h"
+#include "utils/float.h"
+
+/*
+ * Sum of a chunk with eight independent accumulators: written out as
+ * separate variables, which gcc -O2 keeps in registers and pairs into
+ * vector additions (an accumulator array stays in memory).
+ */
+#define DEFINE_SUM(NAME, T, ACC_T) \
+static ACC_T \
+NAME(const T *p, int64 n) \
+{ \
+	ACC_T		s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0; \
+	ACC_T		total = 0; \
+	int64		i = 0; \
+\
+	for (; i + 8 <= n; i += 8) \
+	{ \
+		s0 += p[i]; \
+		s1 += p[i + 1]; \
+		s2 += p[i + 2]; \
+		s3 += p[i + 3]; \
+		s4 += p[i + 4]; \
+		s5 += p[i + 5]; \
+		s6 += p[i + 6]; \
+		s7 += p[i + 7]; \
+	} \
+	for (; i < n; i++) \
+		total += p[i]; \
+	return total + ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)); \
+}
+
+DEFINE_SUM(sum_float8, float8, double)
+DEFINE_SUM(sum_float4, float4, double)
+/* a chunk of int4 or int2 (at most 2^19 of them) cannot overflow int64 */
+DEFINE_SUM(sum_int4, int32, int64)
+DEFINE_SUM(sum_int2, int16, int64)
+
+/* int8 elements may reach 2^63 each: accumulate in 128 bits */
+static int128
+sum_int8(const int64 *p, int64 n)
+{
+	int128		total = 0;
+
+	for (int64 i = 0; i < n; i++)
+		total += p[i];
+	return total;
+}
+
+static bool
+has_infinity(BAArray *a, int64 first, int64 count)
+{
+	BAIter		it;
+	bool		found = false;
+
+	ba_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
+	while (!found && ba_iter_next(&it))
+	{
+		for (int64 i = 0; i < it.count && !found; i++)
+			found = a->dtype == BA_FLOAT8 ? isinf(((float8 *) it.ptr)[i])
+				: isinf(((float4 *) it.ptr)[i]);
+	}
+	ba_iter_end(&it);
+	return found;
+}
+
+static double
+sum_range(BAArray *a, int64 first, int64 count)
+{
+	BAIter		it;
+	double		fsum = 0;
+	int128		isum = 0;
+	double		result;
+
+	ba_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
+	while (ba_iter_next(&it))
+	{
+		switch (a->dtype)
+		{
+			case BA_FLOAT8:
+				fsum += sum_float8((const float8 *) it.ptr, it.count);
+				break;
+			case BA_FLOAT4:
+				fsum += sum_float4((const float4 *) it.ptr, it.count);
+				break;
+			case BA_INT8:
+				isum += sum_int8((const int64 *) it.ptr, it.count);
+				break;
+			case BA_INT4:
+				isum += sum_int4((const int32 *) it.ptr, it.count);
+				break;
+			case BA_INT2:
+				isum += sum_int2((const int16 *) it.ptr, it.count);
+				break;
+		}
+	}
+	ba_iter_end(&it);
+
+	if (ba_dtype_info(a->dtype)->is_integer)
+		return (double) isum;
+	result = fsum;
+	if (unlikely(isinf(result)) && !has_infinity(a, first, count))
+		float_overflow_error();
+	return result;
+}
+
+/*
+ * Smallest and largest element of a range, and how many are NaN.  NaN
+ * compares false, so the updates skip it and the count settles the result.
+ */
+typedef struct Extremes
+{
+	double		min;
+	double		max;
+	int64		nans;
+} Extremes;
+
+#define DEFINE_EXTREMES(NAME, T, LO_INIT, HI_INIT, IS_NAN) \
+static void \
+NAME(const T *p, int64 n, Extremes *e) \
+{ \
+	T			lo = LO_INIT; \
+	T			hi = HI_INIT; \
+	int64		nans = 0; \
+\
+	for (int64 i = 0; i < n; i++) \
+	{ \
+		lo = p[i] < lo ? p[i] : lo; \
+		hi = p[i] > hi ? p[i] : hi; \
+		nans += IS_NAN(p[i]); \
+	} \
+	e->min = Min(e->min, (double) lo); \
+	e->max = Max(e->max, (double) hi); \
+	e->nans += nans; \
+}
+
+#define FLOAT_IS_NAN(x)	((x) != (x))
+#define INT_IS_NAN(x)	0
+
+DEFINE_EXTREMES(extremes_float8, float8, INFINITY, -INFINITY, FLOAT_IS_NAN)
+DEFINE_EXTREMES(extremes_float4, float4, INFINITY, -INFINITY, FLOAT_IS_NAN)
+DEFINE_EXTREMES(extremes_int8, int64, PG_INT64_MAX, PG_INT64_MIN, INT_IS_NAN)
+DEFINE_EXTREMES(extremes_int4, int32, PG_INT32_MAX, PG_INT32_MIN, INT_IS_NAN)
+DEFINE_EXTREMES(extremes_int2, int16, PG_INT16_MAX, PG_INT16_MIN, INT_IS_NAN)
+
+static Extremes
+extremes_range(BAArray *a, int64 first, int64 count)
+{
+	BAIter		it;
+	Extremes	e = {INFINITY, -INFINITY, 0};
+
+	ba_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
+	while (ba_iter_next(&it))
+	{
+		switch (a->dtype)
+		{
+			case BA_FLOAT8:
+				extremes_float8((const float8 *) it.ptr, it.count, &e);
+				break;
+			case BA_FLOAT4:
+				extremes_float4((const float4 *) it.ptr, it.count, &e);
+				break;
+			case BA_INT8:
+				extremes_int8((const int64 *) it.ptr, it.count, &e);
+				break;
+			case BA_INT4:
+				extremes_int4((const int32 *) it.ptr, it.count, &e);
+				break;
+			case BA_INT2:
+				extremes_int2((const int16 *) it.ptr, it.count, &e);
+				break;
+		}
+	}
+	ba_iter_end(&it);
+	return e;
+}
+
+/* The array and range a reduction applies to: (a) or (a, lo, hi) */
+static BAArray *
+reduction_range(FunctionCallInfo fcinfo, int64 *first, int64 *count)
+{
+	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
+
+	*first = 0;
+	*count = a->nelems;
+	if (PG_NARGS() == 3)
+		ba_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), first, count);
+	return a;
+}
+
+PG_FUNCTION_INFO_V1(ba_sum);
+Datum
+ba_sum(PG_FUNCTION_ARGS)
+{
+	int64		first;
+	int64		count;
+	BAArray    *a = reduction_range(fcinfo, &first, &count);
+
+	PG_RETURN_FLOAT8(sum_range(a, first, count));
+}
+
+PG_FUNCTION_INFO_V1(ba_mean);
+Datum
+ba_mean(PG_FUNCTION_ARGS)
+{
+	int64		first;
+	int64		count;
+	BAArray    *a = reduction_range(fcinfo, &first, &count);
+
+	if (count == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(sum_range(a, first, count) / (double) count);
+}
+
+PG_FUNCTION_INFO_V1(ba_min);
+Datum
+ba_min(PG_FUNCTION_ARGS)
+{
+	int64		first;
+	int64		count;
+	BAArray    *a = reduction_range(fcinfo, &first, &count);
+	Extremes	e;
+
+	if (count == 0)
+		PG_RETURN_NULL();
+	e = extremes_range(a, first, count);
+	PG_RETURN_FLOAT8(e.nans == count ? NAN : e.min);
+}
+
+PG_FUNCTION_INFO_V1(ba_max);
+Datum
+ba_max(PG_FUNCTION_ARGS)
+{
+	int64		first;
+	int64		count;
+	BAArray    *a = reduction_range(fcinfo, &first, &count);
+	Extremes	e;
+
+	if (count == 0)
+		PG_RETURN_NULL();
+	e = extremes_range(a, first, count);
+	PG_RETURN_FLOAT8(e.nans > 0 ? NAN : e.max);
+}
+
+/* Two arrays combined element by element must have as many elements. */
+static void
+check_same_size(const BAArray *a, const BAArray *b)
+{
+	if (a->nelems != b->nelems)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("bigarrays of different sizes: " INT64_FORMAT " and " INT64_FORMAT " elements",
+						a->nelems, b->nelems)));
+}
+
+/* Elements a step of two arrays walked together can pin in each. */
+static int64
+common_chunk_elems(const BAArray *a, const BAArray *b)
+{
+	return BA_CHUNK_BYTES / Max(a->elsize, b->elsize);
+}
+
+/* A chunk as float8: itself, or converted into scratch. */
+static float8 *
+chunk_as_float8(BADtype dtype, char *ptr, int64 count, float8 *scratch)
+{
+	if (dtype == BA_FLOAT8)
+		return (float8 *) ptr;
+	ba_convert(BA_FLOAT8, scratch, dtype, ptr, count);
+	return scratch;
+}
+
+static double
+dot_float8(const float8 *x, const float8 *y, int64 n)
+{
+	double		s0 = 0,
+				s1 = 0,
+				s2 = 0,
+				s3 = 0;
+	double		total = 0;
+	int64		i = 0;
+
+	for (; i + 4 <= n; i += 4)
+	{
+		s0 += x[i] * y[i];
+		s1 += x[i + 1] * y[i + 1];
+		s2 += x[i + 2] * y[i + 2];
+		s3 += x[i + 3] * y[i + 3];
+	}
+	for (; i < n; i++)
+		total += x[i] * y[i];
+	return total + (s0 + s1) + (s2 + s3);
+}
+
+PG_FUNCTION_INFO_V1(ba_dot);
+Datum
+ba_dot(PG_FUNCTION_ARGS)
+{
+	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
+	BAArray    *b = ba_open(PG_GETARG_OID(1), BA_READ);
+	int64		chunk = common_chunk_elems(a, b);
+	float8	   *scratch_a;
+	float8	   *scratch_b;
+	double		total = 0;
+	BAIter		ia;
+	BAIter		ib;
+
+	check_same_size(a, b);
+	scratch_a = palloc(chunk * sizeof(float8));
+	scratch_b = palloc(chunk * sizeof(float8));
+	ba_iter_init(&ia, a, 0, a->nelems, BA_READ, chunk);
+	ba_iter_init(&ib, b, 0, b->nelems, BA_READ, chunk);
+	while (ba_iter_next(&ia) && ba_iter_next(&ib))
+	{
+		Assert(ia.count == ib.count);
+		total += dot_float8(chunk_as_float8(a->dtype, ia.ptr, ia.count, scratch_a),
+							chunk_as_float8(b->dtype, ib.ptr, ib.count, scratch_b),
+							ia.count);
+	}
+	ba_iter_end(&ia);
+	ba_iter_end(&ib);
+	PG_RETURN_FLOAT8(total);
+}
+
+/*
+ * a += b, chunk by chunk.  b's chunk is first copied (converted) into
+ * scratch, so b may be a itself.  int8 plus an integer dtype adds exactly;
+ * every other pair adds in float8 and stores back through the checked
+ * conversion, so a result the dtype cannot hold raises 22003.
+ */
+static void
+add_arrays(BAArray *a, BAArray *b)
+{
+	int64		chunk = common_chunk_elems(a, b);
+	bool		exact = a->dtype == BA_INT8 && ba_dtype_info(b->dtype)->is_integer;
+	char	   *ys = palloc(chunk * sizeof(float8));
+	float8	   *scratch = palloc(chunk * sizeof(float8));
+	BAIter		ia;
+	BAIter		ib;
+
+	ba_iter_init(&ia, a, 0, a->nelems, BA_WRITE, chunk);
+	if (b != a)
+		ba_iter_init(&ib, b, 0, b->nelems, BA_READ, chunk);
+	while (ba_iter_next(&ia))
+	{
+		char	   *bptr = ia.ptr;
+		int64		n = ia.count;
+
+		if (b != a)
+		{
+			ba_iter_next(&ib);
+			bptr = ib.ptr;
+		}
+		ba_convert(exact ? BA_INT8 : BA_FLOAT8, ys, b->dtype, bptr, n);
+		if (exact)
+		{
+			int64	   *x = (int64 *) ia.ptr;
+			const int64 *y = (const int64 *) ys;
+
+			for (int64 i = 0; i < n; i++)
+			{
+				if (unlikely(pg_add_s64_overflow(x[i], y[i], &x[i])))
+					ereport(ERROR,
+							(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+							 errmsg("bigint out of range")));
+			}
+		}
+		else
+		{
+			float8	   *x = chunk_as_float8(a->dtype, ia.ptr, n, scratch);
+			const float8 *y = (const float8 *) ys;
+
+			for (int64 i = 0; i < n; i++)
+				x[i] = float8_pl(x[i], y[i]);
+			if (a->dtype != BA_FLOAT8)
+				ba_convert(a->dtype, ia.ptr, BA_FLOAT8, x, n);
+		}
+	}
+	ba_iter_end(&ia);
+	if (b != a)
+		ba_iter_end(&ib);
+}
+
+PG_FUNCTION_INFO_V1(ba_add);
+Datum
+ba_add(PG_FUNCTION_ARGS)
+{
+	BAArray    *a;
+	BAArray    *b;
+
+	ba_args_not_null(fcinfo);
+	a = ba_open(PG_GETARG_OID(0), BA_WRITE);
+	b = PG_GETARG_OID(1) == a->loid ? a : ba_open(PG_GETARG_OID(1), BA_READ);
+	check_same_size(a, b);
+	add_arrays(a, b);
+	PG_RETURN_OID(a->loid);
+}
+
+/*
+ * a *= k in float8 arithmetic (PostgreSQL's float8 * float8), stored back
+ * through the checked conversion: integers round, 22003 if out of range.
+ */
+PG_FUNCTION_INFO_V1(ba_scale);
+Datum
+ba_scale(PG_FUNCTION_ARGS)
+{
+	BAArray    *a;
+	float8		k;
+	float8	   *scratch;
+	BAIter		it;
+
+	ba_args_not_null(fcinfo);
+	a = ba_open(PG_GETARG_OID(0), BA_WRITE);
+	k = PG_GETARG_FLOAT8(1);
+	scratch = palloc(BA_CHUNK_ELEMS(a) * sizeof(float8));
+	ba_iter_init(&it, a, 0, a->nelems, BA_WRITE, BA_CHUNK_ELEMS(a));
+	while (ba_iter_next(&it))
+	{
+		float8	   *x = chunk_as_float8(a->dtype, it.ptr, it.count, scratch);
+
+		for (int64 i = 0; i < it.count; i++)
+			x[i] = float8_mul(x[i], k);
+		if (a->dtype != BA_FLOAT8)
+			ba_convert(a->dtype, it.ptr, BA_FLOAT8, x, it.count);
+	}
+	ba_iter_end(&it);
+	PG_RETURN_OID(a->loid);
+}
