@@ -16,9 +16,11 @@
 /*
  * Run loadblk into the page's slot.  If the page was invalidated while the
  * storage was loading it, what was loaded may be stale: load again.
+ * populate is false for a slot whose memory is already there (reused from a
+ * reclaimed page, or kept for undo records).
  */
 static int
-page_fill(Page *page)
+page_fill(Page *page, bool populate)
 {
 	BigFileH   *fileh = page->fileh;
 	void	   *buf = ram_slot_addr(page->ram, page->ram_pgoffset);
@@ -30,7 +32,10 @@ page_fill(Page *page)
 	 * most of the cost).  Only an optimisation: older kernels refuse it.
 	 */
 #ifdef MADV_POPULATE_WRITE
-	(void) madvise(buf, page->ram->pagesize, MADV_POPULATE_WRITE);
+	if (populate)
+		(void) madvise(buf, page->ram->pagesize, MADV_POPULATE_WRITE);
+#else
+	(void) populate;
 #endif
 
 	do
@@ -63,12 +68,13 @@ page_load(BigFileH *fileh, pgoff_t pgoffset, Page **pagep)
 {
 	Page	   *page = pagetab_get(fileh->pagetab, pgoffset);
 	pgoff_t		slot;
+	bool		reused;
 
 	if (page != NULL)
 	{
 		if (page->state == PAGE_LOADING || page->state == PAGE_LOADING_INVALIDATED)
 			virtmem_bug("page_load: page is already being loaded (reentrant access)");
-		if (page->state == PAGE_EMPTY && page_fill(page) < 0)
+		if (page->state == PAGE_EMPTY && page_fill(page, false) < 0)
 			return -1;			/* kept: it holds undo records */
 		*pagep = page;
 		return 0;
@@ -80,7 +86,7 @@ page_load(BigFileH *fileh, pgoff_t pgoffset, Page **pagep)
 		errno = ENOMEM;
 		return -1;
 	}
-	if (ram_alloc_slot(fileh->ram, &slot) < 0)
+	if (ram_alloc_slot(fileh->ram, &slot, &reused) < 0)
 	{
 		free(page);
 		return -1;
@@ -99,7 +105,7 @@ page_load(BigFileH *fileh, pgoff_t pgoffset, Page **pagep)
 		return -1;
 	}
 
-	if (page_fill(page) < 0)
+	if (page_fill(page, !reused) < 0)
 	{
 		int			saved = errno;
 
@@ -162,11 +168,16 @@ page_drop_content(Page *page)
 	ram_lru_update(page);
 }
 
-/* Remove the page entirely: mappings, undo records, slot, table entry. */
-void
-page_free(Page *page)
+/*
+ * Remove the page entirely -- mappings, undo records, table entry -- but for
+ * its slot, which is returned still allocated and counted in the RAM's npages,
+ * for the caller to reuse or give back.
+ */
+pgoff_t
+page_free_keep_slot(Page *page)
 {
 	BigFileH   *fileh = page->fileh;
+	pgoff_t		slot = page->ram_pgoffset;
 
 	if (page->state == PAGE_LOADING || page->state == PAGE_LOADING_INVALIDATED)
 		virtmem_bug("page_free: page is being loaded");
@@ -177,6 +188,15 @@ page_free(Page *page)
 		page->ram->npinned--;
 	list_del_init(&page->lru);
 	pagetab_remove(fileh->pagetab, page->f_pgoffset);
-	ram_free_slot(page->ram, page->ram_pgoffset);
 	free(page);
+	return slot;
+}
+
+/* Remove the page entirely; its slot's memory goes back to the OS. */
+void
+page_free(Page *page)
+{
+	RAM		   *ram = page->ram;
+
+	ram_free_slot(ram, page_free_keep_slot(page));
 }

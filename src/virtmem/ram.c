@@ -5,7 +5,11 @@
  * addresses.  virtmem itself reaches the slots through a few large "windows"
  * (shared mappings of the memfd, RAM_WINDOW_SIZE each), which gives
  * loadblk/storeblk a stable address without one kernel memory area per page.
- * A freed slot has its hole punched, so its memory goes back to the OS.
+ * A slot that goes back to the free list has its hole punched, so its memory
+ * returns to the OS.  A slot reclaimed only to be filled again at once (a
+ * full RAM making room for the page being loaded) keeps its memory instead:
+ * punching it and then allocating and zeroing the same amount again would be
+ * most of what a load costs.
  *
  * The LRU list holds the pages that may be reclaimed (see ram_lru_update());
  * reclaiming takes them from its head.
@@ -169,21 +173,47 @@ ram_add_window(RAM *ram)
 }
 
 /*
- * Take a free slot, reclaiming the least recently used clean page first if
- * the RAM is at its cap.  Fails with ENOMEM when every page is dirty, pinned
- * or otherwise held, or when the OS refuses memory.
+ * Reclaim the least recently used clean page and hand its slot over as is,
+ * memory and all (counted in npages throughout).  Returns false if no page
+ * may be reclaimed.
+ */
+static bool
+ram_reclaim_slot_for_reuse(RAM *ram, pgoff_t *slot)
+{
+	if (list_empty(&ram->lru))
+		return false;
+	*slot = page_free_keep_slot(list_entry(ram->lru.next, Page, lru));
+	ram->nreclaimed++;
+	return true;
+}
+
+/*
+ * Take a slot for a new page, reclaiming the least recently used clean page
+ * if the RAM is at its cap.  *reused says whether the slot is one that kept
+ * its memory (still holding the reclaimed page's bytes, to be overwritten)
+ * rather than a fresh or punched one.  Fails with ENOMEM when every page is
+ * dirty, pinned or otherwise held, or when the OS refuses memory.
  */
 int
-ram_alloc_slot(RAM *ram, pgoff_t *slot)
+ram_alloc_slot(RAM *ram, pgoff_t *slot, bool *reused)
 {
+	*reused = false;
 	if (ram->max_pages != 0 && ram->npages >= ram->max_pages)
 	{
-		ram_reclaim_lru(ram, ram->npages - ram->max_pages + 1, NULL);
-		if (ram->npages >= ram->max_pages)
+		/*
+		 * Pages above a lowered cap are dropped for good; the one reclaimed
+		 * to make room passes its slot straight on.
+		 */
+		if (ram->npages > ram->max_pages)
+			ram_reclaim_lru(ram, ram->npages - ram->max_pages, NULL);
+		if (ram->npages > ram->max_pages ||
+			!ram_reclaim_slot_for_reuse(ram, slot))
 		{
 			errno = ENOMEM;
 			return -1;
 		}
+		*reused = true;
+		return 0;
 	}
 
 	if (ram->nfree > 0)

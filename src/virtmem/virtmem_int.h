@@ -51,7 +51,7 @@ struct RAM
 	uint64_t	nreclaimed;
 };
 
-int			ram_alloc_slot(RAM *ram, pgoff_t *slot);
+int			ram_alloc_slot(RAM *ram, pgoff_t *slot, bool *reused);
 void		ram_free_slot(RAM *ram, pgoff_t slot);
 
 static inline void *
@@ -94,6 +94,7 @@ void		page_mark_dirty(Page *page);
 void		page_mark_stored(Page *page);
 void		page_drop_content(Page *page);
 void		page_free(Page *page);
+pgoff_t		page_free_keep_slot(Page *page);
 
 /* May the page be mapped writable now?  See savepoint.c for wlevel. */
 static inline bool

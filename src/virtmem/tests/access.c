@@ -1,11 +1,14 @@
 /*
  * access.c - fault-driven and call-driven page accesses, /proc/self/maps
- * inspection and the shared fixture (see access.h).
+ * and memfd inspection, and the shared fixture (see access.h).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #if defined(__has_include)
@@ -206,6 +209,37 @@ kernel_area_count(void)
 	}
 	fclose(maps);
 	return count;
+}
+
+size_t
+kernel_ram_bytes(void)
+{
+	static const char name[] = "/memfd:bigarray-ram";
+	DIR		   *dir = opendir("/proc/self/fd");
+	struct dirent *entry;
+	int			fd = -1;
+	struct stat st;
+
+	if (dir == NULL)
+		test_fail(__FILE__, __LINE__, "/proc/self/fd: %m");
+	while (fd < 0 && (entry = readdir(dir)) != NULL)
+	{
+		char		target[256];
+		ssize_t		len;
+
+		len = readlinkat(dirfd(dir), entry->d_name, target, sizeof(target) - 1);
+		if (len < 0)
+			continue;
+		target[len] = '\0';
+		if (strncmp(target, name, sizeof(name) - 1) == 0)
+			fd = atoi(entry->d_name);
+	}
+	closedir(dir);
+	if (fd < 0)
+		test_fail(__FILE__, __LINE__, "no RAM memfd among the open files");
+	if (fstat(fd, &st) < 0)
+		test_fail(__FILE__, __LINE__, "fstat of the RAM memfd: %m");
+	return (size_t) st.st_blocks * 512;
 }
 
 void

@@ -95,6 +95,12 @@ const char *kernel_protection(const volatile void *addr);
 /* Lines of /proc/self/maps: the kernel memory areas of the process. */
 size_t		kernel_area_count(void);
 
+/*
+ * Bytes of memory the kernel has allocated to the memfd of the one RAM open
+ * in the process (its pages holding content, holes not counted).
+ */
+size_t		kernel_ram_bytes(void);
+
 /* A RAM, a mock file and a handle on it, opened together. */
 struct fixture
 {

@@ -207,6 +207,113 @@ ram_cap_holds_across_handles(const struct access_driver *how)
 	fixture_close(&fx);
 }
 
+/*
+ * loadblk of the mock, recording what the buffer held before it was filled:
+ * the bytes a reused slot brings along, or zeros from a fresh or punched one.
+ */
+static const struct bigfile_ops *mock_ops;
+static unsigned loads_into_zeros;
+static unsigned loads_into_block[16];	/* by block the bytes were of, gen 0 */
+
+static int
+recording_loadblk(BigFile *file, blk_t blk, void *buf)
+{
+	const uint8_t *bytes = buf;
+	size_t		nonzero = 0;
+
+	for (size_t off = 0; off < file->blksize; off++)
+		nonzero += bytes[off] != 0;
+	if (nonzero == 0)
+		loads_into_zeros++;
+	for (blk_t other = 0; other < 16; other++)
+		if (mock_pattern_equals(buf, file->blksize, other, 0))
+			loads_into_block[other]++;
+	return mock_ops->loadblk(file, blk, buf);
+}
+
+/*
+ * 6: a full RAM making room for a page reuses the reclaimed page's slot as
+ * it is: the memory is not given back only to be allocated (and zeroed)
+ * again, so the new page's loadblk finds the old page's bytes in its buffer,
+ * and the memory held stays at the cap all along.
+ */
+static void
+slot_reclaimed_to_load_another_keeps_its_memory(const struct access_driver *how)
+{
+	static struct bigfile_ops recording_ops;
+	struct fixture fx;
+	VMA			vma;
+
+	fixture_open(&fx, how, PS, 16, RAM_PAGES);
+	mock_ops = fx.mf->file.file_ops;
+	recording_ops = *mock_ops;
+	recording_ops.loadblk = recording_loadblk;
+	fx.mf->file.file_ops = &recording_ops;
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 16));
+
+	for (pgoff_t page = 0; page < 16; page++)
+	{
+		CHECK(access_page_is(how, &vma, page, page, 0));
+		CHECK_EQ(kernel_ram_bytes(), (page < RAM_PAGES ? page + 1 : RAM_PAGES) * PS);
+	}
+	CHECK_EQ(loads_into_zeros, RAM_PAGES);
+	/* page p went into the slot of p - RAM_PAGES, the least recently used */
+	for (blk_t blk = 0; blk < 16 - RAM_PAGES; blk++)
+		CHECK_EQ(loads_into_block[blk], 1);
+	CHECK_EQ(fixture_stats(&fx).nreclaimed, 16 - RAM_PAGES);
+
+	vma_unmap(&vma);
+	fixture_close(&fx);
+}
+
+/*
+ * 6: pages that are dropped give their memory back to the OS, whichever
+ * way they go: failed load, discard, invalidation, ram_reclaim(), a lowered
+ * cap, closing the handle.
+ */
+static void
+dropped_pages_give_memory_back(const struct access_driver *how)
+{
+	struct fixture fx;
+	VMA			vma;
+
+	fixture_open(&fx, how, PS, 16, RAM_PAGES);
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 16));
+	for (pgoff_t page = 0; page < 8; page++)
+		access_read(how, &vma, page, 0);
+	CHECK_EQ(kernel_ram_bytes(), RAM_PAGES * PS);
+
+	/* a page reclaimed to load one whose loadblk fails: the slot is let go */
+	fx.mf->fail_load[8] = true;
+	CHECK_ERRNO(vma_pin(&vma, 8, 1, 0), EIO);
+	CHECK_EQ(fixture_stats(&fx).npages, RAM_PAGES - 1);
+	CHECK_EQ(kernel_ram_bytes(), (RAM_PAGES - 1) * PS);
+
+	access_write(how, &vma, 5, 0, 0x55);
+	fileh_dirty_discard(&fx.fileh);
+	CHECK_EQ(kernel_ram_bytes(), (RAM_PAGES - 2) * PS);
+
+	fileh_invalidate_page(&fx.fileh, 6);
+	CHECK_EQ(kernel_ram_bytes(), (RAM_PAGES - 3) * PS);
+
+	ram_set_max_pages(fx.ram, 0);	/* with a cap, it reclaims down to it only */
+	CHECK_EQ(ram_reclaim(fx.ram), 1);
+	CHECK_EQ(fixture_stats(&fx).npages, 0);
+	CHECK_EQ(kernel_ram_bytes(), 0);
+
+	for (pgoff_t page = 0; page < RAM_PAGES; page++)
+		access_read(how, &vma, page, 0);
+	CHECK_EQ(kernel_ram_bytes(), RAM_PAGES * PS);
+	ram_set_max_pages(fx.ram, 1);
+	CHECK_EQ(kernel_ram_bytes(), 1 * PS);
+
+	vma_unmap(&vma);
+	fileh_close(&fx.fileh);
+	CHECK_EQ(kernel_ram_bytes(), 0);
+	ram_close(fx.ram);
+	mock_file_free(fx.mf);
+}
+
 static const struct test_case reclaim_cases[] = {
 	BOTH_WAYS("b6 reading beyond RAM reclaims clean pages", reading_beyond_ram_reclaims_clean_pages),
 	BOTH_WAYS("b6 reclaim takes the least recently used page", reclaim_takes_least_recently_used_page),
@@ -214,6 +321,9 @@ static const struct test_case reclaim_cases[] = {
 	BOTH_WAYS("b6 RAM full of dirty pages fails cleanly", full_of_dirty_pages_fails_cleanly),
 	BOTH_WAYS("b6 ram_reclaim frees clean pages", ram_reclaim_frees_clean_pages),
 	BOTH_WAYS("b6 RAM cap holds across handles", ram_cap_holds_across_handles),
+	BOTH_WAYS("b6 slot reclaimed to load another keeps its memory",
+			  slot_reclaimed_to_load_another_keeps_its_memory),
+	BOTH_WAYS("b6 dropped pages give their memory back", dropped_pages_give_memory_back),
 };
 
 const struct test_suite reclaim_suite = SUITE(reclaim_cases);
