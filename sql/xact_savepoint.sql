@@ -131,3 +131,23 @@ FROM sp_t;
 
 DROP TABLE sp_t, sp_made;
 DROP FUNCTION sp_elems(int8[]);
+-- a page dirty before two savepoints, written out early inside the outer
+-- one, rewritten and rolled back in the inner one, then read again: rolling
+-- back the outer savepoint must bring back the change made before it
+SET bigarray.cache_size = '8MB';
+CREATE TABLE sp_early (a bigarray);
+INSERT INTO sp_early SELECT bigarray_create('float8', 1000000);
+BEGIN;
+SELECT ba_set(a, 1, 10) IS NOT NULL AS set FROM sp_early;
+SAVEPOINT s1;
+SELECT ba_fill(a, 1, 10001, 700000) IS NOT NULL AS filled FROM sp_early;
+SAVEPOINT s2;
+SELECT ba_set(a, 1, 20) IS NOT NULL AS set FROM sp_early;
+ROLLBACK TO s2;
+SELECT ba_get(a, 1) AS after_inner_rollback FROM sp_early;
+ROLLBACK TO s1;
+SELECT ba_get(a, 1) AS after_outer_rollback, ba_sum(a) AS sum FROM sp_early;
+COMMIT;
+SELECT ba_get(a, 1) AS committed, ba_sum(a) AS sum FROM sp_early;
+DROP TABLE sp_early;
+RESET bigarray.cache_size;

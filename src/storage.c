@@ -474,8 +474,13 @@ ba_file_subxact_abort(BAFile *file, int level, SubTransactionId subid)
 
 	for (int i = 0; i < file->nloaded; i++)
 	{
+		/*
+		 * Dirty pages (put back by the handle's rollback) hold the right
+		 * bytes, maybe the only copy; a clean one keeps its undo records
+		 * for the rollback of an enclosing level.
+		 */
 		if (file->loaded[i].level >= level)
-			fileh_invalidate_page(&file->array->fileh, file->loaded[i].blk);
+			fileh_drop_clean_page(&file->array->fileh, file->loaded[i].blk);
 		else
 			file->loaded[kept++] = file->loaded[i];
 	}

@@ -153,6 +153,14 @@ void		fileh_invalidate_page(BigFileH *fileh, pgoff_t pgoffset);
 void		fileh_invalidate(BigFileH *fileh);
 
 /*
+ * Drop page pgoffset if it is clean, keeping its undo records: the next
+ * access reloads it, and rolling back an enclosing savepoint still restores
+ * it.  For when the file's bytes under a clean page went back to older ones
+ * (the storage undid writes of a rolled-back level); dirty pages stay.
+ */
+void		fileh_drop_clean_page(BigFileH *fileh, pgoff_t pgoffset);
+
+/*
  * Savepoints.  fileh_savepoint() opens a new undo level and returns the new
  * depth (or -1 with errno ENOMEM).  From then on, the first change of a page
  * at the new level -- a write, or a writeout that stores it -- first records

@@ -192,6 +192,15 @@ fileh_invalidate_page(BigFileH *fileh, pgoff_t pgoffset)
 }
 
 void
+fileh_drop_clean_page(BigFileH *fileh, pgoff_t pgoffset)
+{
+	Page	   *page = pagetab_get(fileh->pagetab, pgoffset);
+
+	if (page != NULL && page->state == PAGE_LOADED)
+		page_drop_content(page);
+}
+
+void
 fileh_invalidate(BigFileH *fileh)
 {
 	PageTable  *pt = fileh->pagetab;

@@ -249,12 +249,18 @@ ram_free_slot(RAM *ram, pgoff_t slot)
 	ram->npages--;
 }
 
-/* Put page on or off the LRU according to whether it may be reclaimed. */
+/*
+ * Put page on or off the LRU according to whether it may be reclaimed: clean,
+ * unpinned, and not the only copy of bytes a rollback would restore.  Undo
+ * records that say "clean when the level opened" need no bytes (rollback
+ * drops such a page), so they do not keep a page in memory: one savepoint
+ * level can change more pages than the RAM holds.
+ */
 void
 ram_lru_update(Page *page)
 {
 	bool		candidate = page->state == PAGE_LOADED &&
-		page->pincnt == 0 && page->undo == NULL;
+		page->pincnt == 0 && !page_undo_needs_bytes(page);
 	bool		listed = !list_empty(&page->lru);
 
 	if (candidate && !listed)

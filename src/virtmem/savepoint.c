@@ -42,6 +42,17 @@ undo_pop(Page *page)
 	free(rec);
 }
 
+bool
+page_undo_needs_bytes(const Page *page)
+{
+	for (const PageUndo *rec = page->undo; rec != NULL; rec = rec->next)
+	{
+		if (rec->was_dirty)
+			return true;
+	}
+	return false;
+}
+
 void
 page_undo_free_all(Page *page)
 {

@@ -174,6 +174,8 @@ struct PageUndo
 int			savepoint_before_write(Page *page);
 int			savepoint_before_markstored(Page *page);
 void		page_undo_free_all(Page *page);
+/* Would a rollback need this page's bytes (a record of a dirty page)? */
+bool		page_undo_needs_bytes(const Page *page);
 
 /* ---- faults and callbacks (pagefault.c) ---- */
 

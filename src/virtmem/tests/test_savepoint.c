@@ -6,6 +6,7 @@
  * proves that the first write to a page at a new level is noticed.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "access.h"
@@ -220,6 +221,86 @@ invalidate_page_forgets_undo(const struct access_driver *how)
 	fixture_close(&fx);
 }
 
+/*
+ * Pages clean when the level opened need no bytes kept for a rollback, so
+ * they stay reclaimable: one level can change and store more pages than the
+ * RAM holds.  Rollback, with the storage undoing its own writes of the level
+ * as a subtransaction would, brings back the file's bytes.
+ */
+static void
+level_changes_more_pages_than_ram(const struct access_driver *how)
+{
+	enum
+	{
+		NBLOCKS = 8, RAM_PAGES = 2
+	};
+	struct fixture fx;
+	VMA			vma;
+	uint8_t    *before;
+
+	fixture_open(&fx, how, PS, NBLOCKS, RAM_PAGES);
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, NBLOCKS));
+	before = malloc(NBLOCKS * PS);
+	CHECK(before != NULL);
+	memcpy(before, fx.mf->data, NBLOCKS * PS);
+
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 1);
+	for (pgoff_t p = 0; p < NBLOCKS; p++)
+	{
+		access_fill_page(how, &vma, p, (uint8_t) (0xC0 + p));
+		CHECK_EQ(fileh_dirty_writeout(&fx.fileh, WRITEOUT_STORE | WRITEOUT_MARKSTORED), 0);
+	}
+	CHECK(fixture_stats(&fx).npages <= RAM_PAGES);
+	CHECK_EQ(mock_block(fx.mf, NBLOCKS - 1)[0], 0xC0 + NBLOCKS - 1);
+
+	memcpy(fx.mf->data, before, NBLOCKS * PS);
+	fileh_rollback_savepoint(&fx.fileh);
+	CHECK_EQ(fixture_stats(&fx).ndirty, 0);
+	for (pgoff_t p = 0; p < NBLOCKS; p++)
+		CHECK(access_page_is(how, &vma, p, p, 0));
+
+	free(before);
+	vma_unmap(&vma);
+	fixture_close(&fx);
+}
+
+/*
+ * fileh_drop_clean_page() drops a clean page but keeps its undo records:
+ * the page is dirty before two levels, stored in the outer one, rewritten
+ * and rolled back in the inner one, then read back from the file; dropping
+ * it (as after the storage undid its writes) must still let the outer
+ * rollback bring back the bytes of before the outer level.
+ */
+static void
+drop_clean_page_keeps_undo(const struct access_driver *how)
+{
+	struct fixture fx;
+	VMA			vma;
+
+	fixture_open(&fx, how, PS, 2, 0);
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 2));
+	access_fill_page(how, &vma, 0, 0xA0);
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 1);
+	CHECK_EQ(fileh_dirty_writeout(&fx.fileh, WRITEOUT_STORE | WRITEOUT_MARKSTORED), 0);
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 2);
+	access_fill_page(how, &vma, 0, 0xB0);
+	fileh_rollback_savepoint(&fx.fileh);
+	CHECK(access_page_filled(how, &vma, 0, 0xA0));	/* read back from the file */
+
+	mock_file_rewrite(fx.mf, 0, 0);		/* the storage undoes the outer store */
+	fileh_drop_clean_page(&fx.fileh, 0);
+	CHECK(access_page_is(how, &vma, 0, 0, 0));
+	fileh_drop_clean_page(&fx.fileh, 0);
+	fileh_rollback_savepoint(&fx.fileh);
+
+	CHECK(access_page_filled(how, &vma, 0, 0xA0));
+	CHECK_EQ(fixture_stats(&fx).ndirty, 1);
+
+	fileh_dirty_discard(&fx.fileh);
+	vma_unmap(&vma);
+	fixture_close(&fx);
+}
+
 static const struct test_case savepoint_cases[] = {
 	BOTH_WAYS("sp rollback restores a page dirty before", rollback_restores_page_dirty_before),
 	BOTH_WAYS("sp rollback drops a page clean before", rollback_drops_page_clean_before),
@@ -227,6 +308,8 @@ static const struct test_case savepoint_cases[] = {
 	BOTH_WAYS("sp release merges into the outer level", release_merges_into_outer_level),
 	BOTH_WAYS("sp nested levels roll back in turn", nested_levels_roll_back_in_turn),
 	BOTH_WAYS("sp invalidate_page forgets undo records", invalidate_page_forgets_undo),
+	BOTH_WAYS("sp a level changes more pages than the RAM holds", level_changes_more_pages_than_ram),
+	BOTH_WAYS("sp drop_clean_page keeps undo for outer rollback", drop_clean_page_keeps_undo),
 };
 
 const struct test_suite savepoint_suite = SUITE(savepoint_cases);
