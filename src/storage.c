@@ -401,8 +401,12 @@ store_block(BAFile *file, blk_t blk, const char *buf)
 	}
 }
 
+/*
+ * Load or store a block for virtmem, which an ERROR must never unwind: keep
+ * the error for ba_storage_rethrow() and report failure instead.
+ */
 static int
-ba_file_loadblk(BigFile *bf, blk_t blk, void *buf)
+transfer_block(BigFile *bf, blk_t blk, char *buf, bool store)
 {
 	BAFile	   *file = (BAFile *) bf;
 	MemoryContext cxt = CurrentMemoryContext;
@@ -413,7 +417,10 @@ ba_file_loadblk(BigFile *bf, blk_t blk, void *buf)
 		return -1;
 	PG_TRY();
 	{
-		load_block(file, blk, buf);
+		if (store)
+			store_block(file, blk, buf);
+		else
+			load_block(file, blk, buf);
 	}
 	PG_CATCH();
 	{
@@ -425,25 +432,16 @@ ba_file_loadblk(BigFile *bf, blk_t blk, void *buf)
 }
 
 static int
+ba_file_loadblk(BigFile *bf, blk_t blk, void *buf)
+{
+	return transfer_block(bf, blk, buf, false);
+}
+
+static int
 ba_file_storeblk(BigFile *bf, blk_t blk, const void *buf)
 {
-	BAFile	   *file = (BAFile *) bf;
-	MemoryContext cxt = CurrentMemoryContext;
-	volatile int rc = 0;
-
-	if (pending_error != NULL)
-		return -1;
-	PG_TRY();
-	{
-		store_block(file, blk, buf);
-	}
-	PG_CATCH();
-	{
-		keep_error(cxt);
-		rc = -1;
-	}
-	PG_END_TRY();
-	return rc;
+	/* store_block only reads buf */
+	return transfer_block(bf, blk, unconstify(void *, buf), true);
 }
 
 void
