@@ -24,6 +24,7 @@ endif
 
 include src/virtmem/virtmem.mk
 -include bench/bench.mk
+-include fuzz/fuzz.mk
 
 # PostgreSQL's headers are not -Wextra clean: -isystem silences them without
 # weakening our own warnings.  Unused parameters are the norm for fmgr
@@ -33,10 +34,13 @@ PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter
 SHLIB_LINK_INTERNAL = $(CORE_LIB)
 EXTRA_CLEAN = $(CORE_CLEAN)
 
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# After PGXS, which defines $(shlib); the included .mk files define targets
+# of their own, so say which one plain "make" builds.
+.DEFAULT_GOAL := all
 $(shlib): $(CORE_LIB)
 
 # PGXS knows no header dependencies: every file includes the one header.
-$(OBJS): src/bigarray.h $(wildcard include/bigarray/*.h)
-
-PGXS := $(shell $(PG_CONFIG) --pgxs)
-include $(PGXS)
+$(OBJS): src/bigarray.h $(wildcard src/*.h include/bigarray/*.h)
