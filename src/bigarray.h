@@ -14,6 +14,7 @@
  *   registry.c  the table of live arrays, bigarray_gc(), ba_drop()
  *   dtype.c     element types
  *   type.c      the bigarray type: I/O, create, from, agg, casts, metadata
+ *   textform.c  parsing the text form, with no PostgreSQL in it (textform.h)
  *   elements.c  element access: get/set/slice/fill/append/resize/unnest/bytea
  *   reduce.c    sum/min/max/mean/dot/add/scale
  *   bigarray.c  _PG_init and GUCs
@@ -87,7 +88,10 @@ typedef struct BAHeader
 	uint32		reserved;
 	uint64		version;		/* changed by every commit that changes it:
 								 * the full xid of that transaction, so a
-								 * reused oid never repeats a version */
+								 * reused oid never repeats a version; one
+								 * more than the previous version if that
+								 * is not older (restored from another
+								 * cluster), so versions only grow */
 	int64		nelems;
 	int64		shape[BA_MAXDIM];
 } BAHeader;
@@ -127,7 +131,7 @@ typedef struct BAArray
 		uint32		xcnt;
 	}			validated;		/* snapshot last checked against */
 	Oid			checked_user;	/* privileges checked for this user, */
-	LocalTransactionId checked_lxid;	/* in this transaction, */
+	struct BAValidation checked_snapshot;	/* under this snapshot, */
 	int			checked_mode;	/* for these modes (BA_READ, BA_WRITE) */
 	int			write_level;	/* nest level holding the write lock, 0 = none */
 	int			created_level;	/* nest level that created it, 0 = older */

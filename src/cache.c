@@ -185,9 +185,10 @@ array_take_header(BAArray *a, const BAHeader *hdr)
 {
 	const BADtypeInfo *info = ba_dtype_info(ba_dtype_from_typoid(hdr->dtype_oid));
 
-	ensure_mapped(a, hdr->nelems);
+	/* ensure_mapped() sizes by elsize, which a new entry does not have yet */
 	a->dtype = info->dtype;
 	a->elsize = info->elsize;
+	ensure_mapped(a, hdr->nelems);
 	a->ndim = hdr->ndim;
 	memset(a->shape, 0, sizeof(a->shape));
 	memcpy(a->shape, hdr->shape, hdr->ndim * sizeof(int64));
@@ -297,7 +298,28 @@ array_lock_for_write(BAArray *a)
 	ba_file_open_write(a->file);
 	LockDatabaseObject(LargeObjectRelationId, a->loid, 0, ExclusiveLock);
 	if (!ba_file_read_header(a->file, true, &hdr))
+	{
+		/*
+		 * Dropped by the transaction whose lock we waited for: as for an
+		 * UPDATE of a row deleted meanwhile, 40001 under a transaction
+		 * snapshot, else the array is gone.  The catalog snapshot may
+		 * predate that commit.
+		 */
+		InvalidateCatalogSnapshot();
+		if (!LargeObjectExists(a->loid))
+		{
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent delete"),
+						 errdetail("bigarray %u was dropped by a transaction that committed after this transaction's snapshot.",
+								   a->loid)));
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("large object %u does not exist", a->loid)));
+		}
 		header_missing(a->loid);
+	}
 	if (hdr.version != visible)
 	{
 		if (IsolationUsesXactSnapshot())
@@ -315,27 +337,34 @@ array_lock_for_write(BAArray *a)
 }
 
 /*
- * Privileges, once per transaction, user and mode: a descriptor opened by
- * one user must not serve another (SET ROLE, SECURITY DEFINER functions).
+ * Privileges, once per snapshot, user and mode: a descriptor opened by one
+ * user must not serve another (SET ROLE, SECURITY DEFINER functions), and a
+ * GRANT or REVOKE counts from the next statement, as for lo_open.  Checks
+ * skipped under lo_compat_privileges are not remembered: they are owed
+ * once it is off.
  */
 static void
 check_privileges(BAArray *a, int mode)
 {
 	Oid			user = GetUserId();
+	struct BAValidation key;
 
-	if (a->checked_user != user || a->checked_lxid != MyProc->lxid)
+	if (lo_compat_privileges)
+		return;
+	snapshot_key(&key);
+	if (a->checked_user != user ||
+		!snapshot_key_equal(&key, &a->checked_snapshot))
 	{
 		a->checked_user = user;
-		a->checked_lxid = MyProc->lxid;
+		a->checked_snapshot = key;
 		a->checked_mode = 0;
 	}
 	if ((mode & ~a->checked_mode) == 0)
 		return;
 	/* one privilege at a time: the check passes if any one is held */
-	if (!lo_compat_privileges &&
-		(pg_largeobject_aclcheck_snapshot(a->loid, user, ACL_SELECT, NULL) != ACLCHECK_OK ||
-		 ((mode & BA_WRITE) &&
-		  pg_largeobject_aclcheck_snapshot(a->loid, user, ACL_UPDATE, NULL) != ACLCHECK_OK)))
+	if (pg_largeobject_aclcheck_snapshot(a->loid, user, ACL_SELECT, NULL) != ACLCHECK_OK ||
+		((mode & BA_WRITE) &&
+		 pg_largeobject_aclcheck_snapshot(a->loid, user, ACL_UPDATE, NULL) != ACLCHECK_OK))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for large object %u", a->loid)));
@@ -382,6 +411,8 @@ ba_create(BADtype dtype, int ndim, const int64 *shape)
 	BAHeader	hdr;
 	Oid			loid;
 
+	/* lo_create() itself does not check; a hot standby gives XX000 */
+	PreventCommandIfReadOnly("a bigarray write");
 	cache_prepare();
 	loid = DatumGetObjectId(DirectFunctionCall1(be_lo_create,
 												ObjectIdGetDatum(InvalidOid)));

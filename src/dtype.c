@@ -59,7 +59,8 @@ ba_dtype_from_typoid(Oid typoid)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("bigarray cannot hold elements of type %s",
-					format_type_be(typoid)),
+					/* no "cache lookup failed" for an oid of no type */
+					format_type_extended(typoid, -1, FORMAT_TYPE_ALLOW_INVALID)),
 			 errhint("Use float8, float4, int8, int4 or int2.")));
 	pg_unreachable();
 }

@@ -21,6 +21,7 @@
 #include "miscadmin.h"
 #include "storage/large_object.h"
 #include "storage/lmgr.h"
+#include "tcop/utility.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -126,6 +127,8 @@ ba_registry_remove(Oid loid)
 static void
 drop_array(Oid loid)
 {
+	/* 25006 before a hot standby's 55000 for the lock below */
+	PreventCommandIfReadOnly("ba_drop()");
 	if (!lo_compat_privileges && !pg_largeobject_ownercheck(loid, GetUserId()))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -285,6 +288,8 @@ bigarray_gc(PG_FUNCTION_ARGS)
 	int			rc;
 	MemoryContext caller_cxt = CurrentMemoryContext;
 
+	/* 25006 even when there is nothing to drop */
+	PreventCommandIfReadOnly("bigarray_gc()");
 	become_owner(&ro);
 	save_nestlevel = NewGUCNestLevel();
 	(void) set_config_option("row_security", "off", PGC_USERSET, PGC_S_SESSION,

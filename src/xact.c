@@ -122,6 +122,17 @@ static void
 write_back(BAArray *a)
 {
 	BAHeader	hdr;
+	uint64		version = U64FromFullTransactionId(GetTopFullTransactionId());
+
+	/*
+	 * An array restored from another cluster's dump carries a version from
+	 * that cluster's xids, which this transaction's xid may equal: readers
+	 * holding pages of that version would keep them.  Versions of an array
+	 * must only grow.  (cached_version is the latest committed one: the
+	 * write lock is held.)
+	 */
+	if (a->created_level == 0 && a->cached_version >= version)
+		version = a->cached_version + 1;
 
 	if (fileh_dirty_writeout(&a->fileh, WRITEOUT_STORE) != 0)
 		ba_storage_rethrow();
@@ -131,7 +142,7 @@ write_back(BAArray *a)
 	hdr.format = BA_FORMAT;
 	hdr.dtype_oid = ba_dtype_info(a->dtype)->typoid;
 	hdr.ndim = a->ndim;
-	hdr.version = U64FromFullTransactionId(GetTopFullTransactionId());
+	hdr.version = version;
 	hdr.nelems = a->nelems;
 	memcpy(hdr.shape, a->shape, sizeof(hdr.shape));
 	ba_file_write_header(a->file, &hdr);
