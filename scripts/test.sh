@@ -68,6 +68,7 @@ chown -R postgres: "$work"
 run core as_postgres make -s check-core
 run core-asan as_postgres make -s check-core-asan
 run core-valgrind as_postgres make -s check-core-valgrind
+run fuzz as_postgres make -s fuzz
 
 # The PostgreSQL suites share one throwaway cluster; each runs even when an
 # earlier one failed.  A backend killed by a signal fails the run.

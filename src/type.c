@@ -12,6 +12,8 @@
 
 #include <limits.h>
 
+#include "textform.h"
+
 #include "catalog/pg_type_d.h"
 #include "common/int.h"
 #include "lib/stringinfo.h"
@@ -153,72 +155,28 @@ syntax_error(const char *str, const char *why)
 			 errhint("The form is dtype[d1,d2,...]@oid, e.g. float8[1000,1000]@16385.")));
 }
 
-/* Parse an unsigned decimal number of at most max, advancing *p. */
-static uint64
-parse_number(const char **p, uint64 max, const char *str)
-{
-	uint64		value = 0;
-
-	if (!isdigit((unsigned char) **p))
-		syntax_error(str, "A number was expected.");
-	while (isdigit((unsigned char) **p))
-	{
-		int			digit = **p - '0';
-
-		if (value > (max - digit) / 10)
-			syntax_error(str, "A number is out of range.");
-		value = value * 10 + digit;
-		(*p)++;
-	}
-	return value;
-}
+/* The text form's parser (textform.c) has its own copy of BA_MAXDIM. */
+StaticAssertDecl(BA_TEXT_MAXDIM == BA_MAXDIM,
+				 "textform.h and bigarray.h disagree on the number of dimensions");
 
 PG_FUNCTION_INFO_V1(bigarray_in);
 Datum
 bigarray_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
-	const char *p = str;
-	const char *bracket;
-	char	   *name;
+	BATextForm	form;
+	BATextError err = ba_text_parse(str, &form);
 	BADtype		dtype;
-	int			ndim = 0;
-	int64		shape[BA_MAXDIM];
-	Oid			loid;
 
-	while (isspace((unsigned char) *p))
-		p++;
-	bracket = strchr(p, '[');
-	if (bracket == NULL || bracket == p)
-		syntax_error(str, "The element type and \"[\" were expected.");
-	name = pnstrdup(p, bracket - p);
-	dtype = ba_dtype_from_name(name);
-	p = bracket + 1;
-	for (;;)
-	{
-		if (ndim == BA_MAXDIM)
-			syntax_error(str, "There are too many dimensions.");
-		shape[ndim++] = (int64) parse_number(&p, PG_INT64_MAX, str);
-		if (*p == ']')
-			break;
-		if (*p != ',')
-			syntax_error(str, "\",\" or \"]\" was expected after a dimension.");
-		p++;
-	}
-	p++;
-	if (*p != '@')
-		syntax_error(str, "\"@\" was expected after the shape.");
-	p++;
-	loid = (Oid) parse_number(&p, PG_UINT32_MAX, str);
-	while (isspace((unsigned char) *p))
-		p++;
-	if (*p != '\0')
-		syntax_error(str, "Unexpected characters follow the oid.");
-	if (loid == InvalidOid)
-		syntax_error(str, "The oid must not be 0.");
+	if (err == BA_TEXT_NO_DTYPE)
+		syntax_error(str, ba_text_error_detail(err));
+	/* an unknown type is reported first: it comes first in the value */
+	dtype = ba_dtype_from_name(pnstrdup(form.dtype_name, form.dtype_len));
+	if (err != BA_TEXT_OK)
+		syntax_error(str, ba_text_error_detail(err));
 
-	check_identity(loid, dtype, ndim, shape);
-	PG_RETURN_OID(loid);
+	check_identity(form.oid, dtype, form.ndim, form.shape);
+	PG_RETURN_OID(form.oid);
 }
 
 PG_FUNCTION_INFO_V1(bigarray_out);
