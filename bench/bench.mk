@@ -1,0 +1,15 @@
+# bench/bench.mk - `make bench`: bigarray side by side with float8[] and raw
+# large objects, as issue 4 asks (see bench/run.sh; BENCH_QUICK=1 for a
+# quick check of the harness).  Included by the top-level Makefile before
+# PGXS, so it defines nothing but its own BENCH_ names and target.
+
+BENCH_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+
+# keep the including Makefile's default goal (PGXS's "all")
+BENCH_SAVED_DEFAULT_GOAL := $(.DEFAULT_GOAL)
+
+.PHONY: bench
+bench:
+	bash $(BENCH_DIR)/run.sh
+
+.DEFAULT_GOAL := $(BENCH_SAVED_DEFAULT_GOAL)

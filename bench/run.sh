@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# bench/run.sh - what `make bench` runs: bigarray side by side with float8[]
+# and raw large objects (issue 4).
+#
+# As root on Debian 12: installs what it needs, builds and installs the
+# extension, then runs bench/bench.py as the postgres user (initdb refuses
+# root) in a throwaway cluster, and copies bench/results.md and
+# bench/chart.png into the tree.
+#
+#   BENCH_QUICK=1             small sizes, 1-2 runs: checks the harness in
+#                             under a minute; its figures are not for quoting
+#   BENCH_GUCS="a=x b=y"      extra server settings, e.g.
+#                             BENCH_GUCS=bigarray.page_size=1MB to compare
+#                             page sizes
+set -euo pipefail
+
+src=$(cd "$(dirname "$0")/.." && pwd)
+started=$(date +%s)
+
+# install PACKAGE...: the ones not installed yet, through apt-get.
+install() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return
+	echo "bench: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+bash "$src/scripts/setup.sh"        # what building the extension needs
+install python3 python3-psycopg2 python3-numpy python3-matplotlib
+make -C "$src" -s all   # "all" explicitly: the Makefile's default goal is not dependable
+make -C "$src" -s install
+
+work=$(mktemp -d /tmp/bigarray-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+# the reference of target 4, compiled like the extension
+cc $(pg_config --cflags) -o "$work/csum" "$src/bench/csum.c"
+chown -R postgres: "$work"
+
+commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -n "$(git -C "$src" status --porcelain 2>/dev/null)" ] && commit="$commit + uncommitted changes"
+
+# A checkpoint in the middle of a timed write would add its full-page images
+# to that write's WAL: the harness checkpoints explicitly before each write
+# instead.  Autovacuum would add WAL and load of its own.  fsync stays off,
+# pg_virtualenv's default, so commits time the database, not this disk.
+settings=(-o shared_buffers=1GB -o max_wal_size=16GB -o checkpoint_timeout=1h
+	-o autovacuum=off -o fsync=off)
+for s in ${BENCH_GUCS:-}; do
+	settings+=(-o "$s")
+done
+
+cd "$work"
+runuser -u postgres -- env BENCH_QUICK="${BENCH_QUICK:-}" BENCH_CSUM="$work/csum" \
+	BENCH_GIT="$commit" MPLCONFIGDIR="$work/matplotlib" \
+	pg_virtualenv "${settings[@]}" /usr/bin/python3 "$src/bench/bench.py" "$work"
+cp "$work/results.md" "$work/chart.png" "$src/bench/"
+echo "bench: wrote bench/results.md and bench/chart.png; total $(( $(date +%s) - started )) s"
