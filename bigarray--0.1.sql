@@ -227,6 +227,11 @@ CREATE FUNCTION ba_set(a bigarray, i int8, v int8) RETURNS bigarray
 COMMENT ON FUNCTION ba_set(bigarray, int8, int8) IS
 	'a[i] := v, exact for int8 values beyond 2^53 (int8 arguments choose this overload)';
 
+CREATE FUNCTION ba_lock(a bigarray) RETURNS bigarray
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION ba_lock(bigarray) IS
+	'take the write lock until the end of the transaction, as SELECT FOR UPDATE: later statements read the latest contents';
+
 CREATE FUNCTION ba_slice(a bigarray, lo int8, hi int8) RETURNS float8[]
 	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
 CREATE FUNCTION ba_slice_int8(a bigarray, lo int8, hi int8) RETURNS int8[]

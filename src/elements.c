@@ -230,6 +230,23 @@ ba_set_int8(PG_FUNCTION_ARGS)
 	PG_RETURN_OID(a->loid);
 }
 
+/*
+ * Take the array's write lock now, as SELECT ... FOR UPDATE does for a row:
+ * under READ COMMITTED, later statements of the transaction then read the
+ * latest contents and nobody can change them before COMMIT, so a
+ * read-modify-write across ba_get and ba_set loses no concurrent update.
+ */
+PG_FUNCTION_INFO_V1(ba_lock);
+Datum
+ba_lock(PG_FUNCTION_ARGS)
+{
+	BAArray    *a;
+
+	ba_args_not_null(fcinfo);
+	a = ba_open(PG_GETARG_OID(0), BA_WRITE);
+	PG_RETURN_OID(a->loid);
+}
+
 PG_FUNCTION_INFO_V1(ba_slice);
 Datum
 ba_slice(PG_FUNCTION_ARGS)
