@@ -4,7 +4,8 @@
  * A BigFile is a sequence of fixed-size blocks that virtmem loads into RAM
  * pages on first access and stores back on writeout.  Storage backends embed
  * struct BigFile as their first member and provide the operations; virtmem
- * never reaches storage any other way.
+ * never reaches storage any other way.  The operations must not call into
+ * virtmem: it runs them in the middle of its own work on a page.
  */
 #ifndef BIGARRAY_BIGFILE_H
 #define BIGARRAY_BIGFILE_H

@@ -143,12 +143,17 @@ fileh_dirty_writeout(BigFileH *fileh, enum WriteoutFlags flags)
 		if (flags & WRITEOUT_STORE)
 		{
 			BigFile    *file = fileh->file;
+			RAM		   *ram = page->ram;
 			int			err;
 
-			virtmem_busy++;
-			err = file->file_ops->storeblk(file, page->f_pgoffset,
-										   ram_slot_addr(page->ram, page->ram_pgoffset));
-			virtmem_busy--;
+			/* a copy: virtmem keeps no mapping of its own of the slots (ram.c) */
+			err = ram_slot_read(ram, page->ram_pgoffset, ram->bounce);
+			if (err == 0)
+			{
+				virtmem_busy++;
+				err = file->file_ops->storeblk(file, page->f_pgoffset, ram->bounce);
+				virtmem_busy--;
+			}
 			if (err != 0)
 			{
 				errno = EIO;

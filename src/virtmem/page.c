@@ -6,48 +6,34 @@
  * writeout, and freed on reclaim, discard, invalidation or close.  The
  * counters of the RAM and the handle's dirty list follow every transition.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 
 #include "virtmem_int.h"
 
 /*
- * Run loadblk into the page's slot.  If the page was invalidated while the
- * storage was loading it, what was loaded may be stale: load again.
- * populate is false for a slot whose memory is already there (reused from a
- * reclaimed page, or kept for undo records).
+ * Run loadblk into the RAM's bounce buffer and write that to the page's slot
+ * (virtmem keeps no mapping of its own of the slots: see ram.c).  If the
+ * page was invalidated while the storage was loading it, what was loaded
+ * may be stale: load again.
  */
 static int
-page_fill(Page *page, bool populate)
+page_fill(Page *page)
 {
 	BigFileH   *fileh = page->fileh;
-	void	   *buf = ram_slot_addr(page->ram, page->ram_pgoffset);
+	RAM		   *ram = page->ram;
 	int			err;
-
-	/*
-	 * Allocate the slot's memory in one call rather than by one kernel
-	 * fault per system page as loadblk fills it (for large pages this is
-	 * most of the cost).  Only an optimisation: older kernels refuse it.
-	 */
-#ifdef MADV_POPULATE_WRITE
-	if (populate)
-		(void) madvise(buf, page->ram->pagesize, MADV_POPULATE_WRITE);
-#else
-	(void) populate;
-#endif
 
 	do
 	{
 		page->state = PAGE_LOADING;
-		page->ram->nloads++;
+		ram->nloads++;
 		virtmem_busy++;
-		err = fileh->file->file_ops->loadblk(fileh->file, page->f_pgoffset, buf);
+		err = fileh->file->file_ops->loadblk(fileh->file, page->f_pgoffset, ram->bounce);
 		virtmem_busy--;
 	} while (err == 0 && page->state == PAGE_LOADING_INVALIDATED);
 
-	if (err != 0)
+	if (err != 0 || ram_slot_write(ram, page->ram_pgoffset, ram->bounce) < 0)
 	{
 		page->state = PAGE_EMPTY;
 		errno = EIO;
@@ -68,13 +54,12 @@ page_load(BigFileH *fileh, pgoff_t pgoffset, Page **pagep)
 {
 	Page	   *page = pagetab_get(fileh->pagetab, pgoffset);
 	pgoff_t		slot;
-	bool		reused;
 
 	if (page != NULL)
 	{
 		if (page->state == PAGE_LOADING || page->state == PAGE_LOADING_INVALIDATED)
 			virtmem_bug("page_load: page is already being loaded (reentrant access)");
-		if (page->state == PAGE_EMPTY && page_fill(page, false) < 0)
+		if (page->state == PAGE_EMPTY && page_fill(page) < 0)
 			return -1;			/* kept: it holds undo records */
 		*pagep = page;
 		return 0;
@@ -86,7 +71,7 @@ page_load(BigFileH *fileh, pgoff_t pgoffset, Page **pagep)
 		errno = ENOMEM;
 		return -1;
 	}
-	if (ram_alloc_slot(fileh->ram, &slot, &reused) < 0)
+	if (ram_alloc_slot(fileh->ram, &slot) < 0)
 	{
 		free(page);
 		return -1;
@@ -105,7 +90,7 @@ page_load(BigFileH *fileh, pgoff_t pgoffset, Page **pagep)
 		return -1;
 	}
 
-	if (page_fill(page, !reused) < 0)
+	if (page_fill(page) < 0)
 	{
 		int			saved = errno;
 

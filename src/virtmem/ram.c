@@ -2,9 +2,15 @@
  * ram.c - the RAM pool: page slots in one memfd, and the LRU of clean pages.
  *
  * Page content lives in a memfd so that one slot can be mapped at several
- * addresses.  virtmem itself reaches the slots through a few large "windows"
- * (shared mappings of the memfd, RAM_WINDOW_SIZE each), which gives
- * loadblk/storeblk a stable address without one kernel memory area per page.
+ * addresses.  virtmem keeps no mapping of the memfd of its own: the kernel
+ * counts a shared page in the process's RSS once per mapping holding it, so
+ * a view of every page of its own would double the RSS of what is resident
+ * (while using no more memory).  Instead virtmem moves a slot's bytes with
+ * pread/pwrite of the memfd (ram_slot_read/ram_slot_write), which map
+ * nothing: loadblk fills the RAM's bounce buffer, which is then written to
+ * the slot; storeblk is handed the slot's bytes read back into it.  The
+ * bounce buffer is one page, counted once, whatever the RAM holds.
+ *
  * A slot that goes back to the free list has its hole punched, so its memory
  * returns to the OS.  A slot reclaimed only to be filled again at once (a
  * full RAM making room for the page being loaded) keeps its memory instead:
@@ -52,9 +58,16 @@ ram_new(size_t pagesize, size_t max_pages)
 		errno = saved;
 		return NULL;
 	}
+	ram->bounce = malloc(pagesize);
+	if (ram->bounce == NULL)
+	{
+		close(ram->memfd);
+		free(ram);
+		errno = ENOMEM;
+		return NULL;
+	}
 	ram->pagesize = pagesize;
 	ram->max_pages = max_pages;
-	ram->slots_per_window = RAM_WINDOW_SIZE / pagesize;
 	list_init(&ram->lru);
 	return ram;
 }
@@ -66,10 +79,8 @@ ram_close(RAM *ram)
 		return;
 	if (ram->npages != 0)
 		virtmem_bug("ram_close: pages still in use (close every file handle first)");
-	for (size_t w = 0; w < ram->nwindows; w++)
-		munmap(ram->windows[w], RAM_WINDOW_SIZE);
 	close(ram->memfd);
-	free(ram->windows);
+	free(ram->bounce);
 	free(ram->free_slots);
 	free(ram);
 }
@@ -142,33 +153,23 @@ ram_reclaim_lru(RAM *ram, size_t npages, const Page *keep)
 }
 
 /*
- * Map one more window of the memfd.  The free-slot stack is sized for every
+ * Make room for RAM_GROW_BYTES more of slots: a longer memfd (holes, no
+ * memory yet) and a larger free-slot stack.  The stack is sized for every
  * slot up front so that freeing a slot never needs memory.
  */
 static int
-ram_add_window(RAM *ram)
+ram_grow(RAM *ram)
 {
-	size_t		nslots = (ram->nwindows + 1) * ram->slots_per_window;
-	char	  **windows;
+	size_t		nslots = ram->nslots + RAM_GROW_BYTES / ram->pagesize;
 	pgoff_t    *free_slots;
-	void	   *addr;
 
-	windows = realloc(ram->windows, (ram->nwindows + 1) * sizeof(*windows));
-	if (windows == NULL)
-		return -1;
-	ram->windows = windows;
 	free_slots = realloc(ram->free_slots, nslots * sizeof(*free_slots));
 	if (free_slots == NULL)
 		return -1;
 	ram->free_slots = free_slots;
-
 	if (ftruncate(ram->memfd, (off_t) (nslots * ram->pagesize)) < 0)
 		return -1;
-	addr = mmap(NULL, RAM_WINDOW_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
-				ram->memfd, (off_t) (ram->nwindows * RAM_WINDOW_SIZE));
-	if (addr == MAP_FAILED)
-		return -1;
-	ram->windows[ram->nwindows++] = addr;
+	ram->nslots = nslots;
 	return 0;
 }
 
@@ -189,15 +190,13 @@ ram_reclaim_slot_for_reuse(RAM *ram, pgoff_t *slot)
 
 /*
  * Take a slot for a new page, reclaiming the least recently used clean page
- * if the RAM is at its cap.  *reused says whether the slot is one that kept
- * its memory (still holding the reclaimed page's bytes, to be overwritten)
- * rather than a fresh or punched one.  Fails with ENOMEM when every page is
- * dirty, pinned or otherwise held, or when the OS refuses memory.
+ * if the RAM is at its cap (that slot keeps its memory, still holding the
+ * reclaimed page's bytes, to be overwritten).  Fails with ENOMEM when every
+ * page is dirty, pinned or otherwise held, or when the OS refuses memory.
  */
 int
-ram_alloc_slot(RAM *ram, pgoff_t *slot, bool *reused)
+ram_alloc_slot(RAM *ram, pgoff_t *slot)
 {
-	*reused = false;
 	if (ram->max_pages != 0 && ram->npages >= ram->max_pages)
 	{
 		/*
@@ -212,7 +211,6 @@ ram_alloc_slot(RAM *ram, pgoff_t *slot, bool *reused)
 			errno = ENOMEM;
 			return -1;
 		}
-		*reused = true;
 		return 0;
 	}
 
@@ -220,8 +218,7 @@ ram_alloc_slot(RAM *ram, pgoff_t *slot, bool *reused)
 		*slot = ram->free_slots[--ram->nfree];
 	else
 	{
-		if (ram->nslots_used == ram->nwindows * ram->slots_per_window &&
-			ram_add_window(ram) < 0)
+		if (ram->nslots_used == ram->nslots && ram_grow(ram) < 0)
 		{
 			errno = ENOMEM;
 			return -1;
@@ -247,6 +244,35 @@ ram_free_slot(RAM *ram, pgoff_t slot)
 					 (off_t) (slot * ram->pagesize), (off_t) ram->pagesize);
 	ram->free_slots[ram->nfree++] = slot;
 	ram->npages--;
+}
+
+/*
+ * Copy a slot's bytes to buf, or buf's to a slot.  The slot is within the
+ * memfd's size, so a transfer is short only on an error (an I/O error
+ * bringing a swapped-out page back): -1 with errno set.
+ */
+int
+ram_slot_read(const RAM *ram, pgoff_t slot, void *buf)
+{
+	ssize_t		n = pread(ram->memfd, buf, ram->pagesize, (off_t) (slot * ram->pagesize));
+
+	if (n == (ssize_t) ram->pagesize)
+		return 0;
+	if (n >= 0)
+		errno = EIO;
+	return -1;
+}
+
+int
+ram_slot_write(const RAM *ram, pgoff_t slot, const void *buf)
+{
+	ssize_t		n = pwrite(ram->memfd, buf, ram->pagesize, (off_t) (slot * ram->pagesize));
+
+	if (n == (ssize_t) ram->pagesize)
+		return 0;
+	if (n >= 0)
+		errno = EIO;
+	return -1;
 }
 
 /*

@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "virtmem_int.h"
 
@@ -95,7 +94,8 @@ undo_record(Page *page)
 /*
  * The page is about to be written at the current level: record it, and
  * copy its bytes for every record that relies on them staying as they are.
- * Fails with ENOMEM, leaving the page unchanged.
+ * Fails with ENOMEM, or EIO if the bytes cannot be read, leaving the page
+ * unchanged.
  */
 int
 savepoint_before_write(Page *page)
@@ -112,8 +112,12 @@ savepoint_before_write(Page *page)
 			errno = ENOMEM;
 			return -1;
 		}
-		memcpy(rec->copy, ram_slot_addr(page->ram, page->ram_pgoffset),
-			   page->ram->pagesize);
+		if (ram_slot_read(page->ram, page->ram_pgoffset, rec->copy) < 0)
+		{
+			free(rec->copy);
+			rec->copy = NULL;
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -154,8 +158,10 @@ undo_apply(Page *page)
 	if (was_dirty)
 	{
 		if (rec->copy != NULL)
-			memcpy(ram_slot_addr(page->ram, page->ram_pgoffset), rec->copy,
-				   page->ram->pagesize);
+		{
+			if (ram_slot_write(page->ram, page->ram_pgoffset, rec->copy) < 0)
+				virtmem_bug("rollback: cannot restore page content");
+		}
 		else if (page->state == PAGE_EMPTY)
 			virtmem_bug("rollback: page content lost");
 		/* a write at the enclosing level may need a record of its own */

@@ -25,8 +25,8 @@
 
 /* ---- RAM pool (ram.c) ---- */
 
-/* The memfd is mapped for virtmem's own use in windows of this size. */
-#define RAM_WINDOW_SIZE		((size_t) 64 * 1024 * 1024)
+/* The memfd, and the stack of free slots, grow by this much at a time. */
+#define RAM_GROW_BYTES		((size_t) 64 * 1024 * 1024)
 
 struct RAM
 {
@@ -34,12 +34,12 @@ struct RAM
 	size_t		max_pages;		/* 0 = no limit */
 	int			memfd;
 
-	char	  **windows;		/* window w maps memfd bytes from w * RAM_WINDOW_SIZE */
-	size_t		nwindows;
-	size_t		slots_per_window;
+	size_t		nslots;			/* slots the memfd is sized for */
 	pgoff_t		nslots_used;	/* slots [0, nslots_used) were handed out once */
 	pgoff_t    *free_slots;		/* stack of released slots; capacity = all slots */
 	size_t		nfree;
+	void	   *bounce;			/* one page on its way between storage and a slot;
+								 * storage callbacks never nest, so one suffices */
 
 	struct list_head lru;		/* reclaim candidates, least recently used first */
 
@@ -51,15 +51,10 @@ struct RAM
 	uint64_t	nreclaimed;
 };
 
-int			ram_alloc_slot(RAM *ram, pgoff_t *slot, bool *reused);
+int			ram_alloc_slot(RAM *ram, pgoff_t *slot);
 void		ram_free_slot(RAM *ram, pgoff_t slot);
-
-static inline void *
-ram_slot_addr(const RAM *ram, pgoff_t slot)
-{
-	return ram->windows[slot / ram->slots_per_window] +
-		(slot % ram->slots_per_window) * ram->pagesize;
-}
+int			ram_slot_read(const RAM *ram, pgoff_t slot, void *buf);
+int			ram_slot_write(const RAM *ram, pgoff_t slot, const void *buf);
 
 void		ram_lru_update(Page *page);
 void		ram_lru_touch(Page *page);

@@ -19,13 +19,14 @@ extern const struct test_suite signal_suite;
 extern const struct test_suite pin_suite;
 extern const struct test_suite savepoint_suite;
 extern const struct test_suite ram_suite;
+extern const struct test_suite rss_suite;
 
 int
 main(int argc, char **argv)
 {
 	const struct test_suite suites[] = {
 		fault_suite, writeout_suite, reclaim_suite, mapping_suite,
-		signal_suite, pin_suite, savepoint_suite, ram_suite,
+		signal_suite, pin_suite, savepoint_suite, ram_suite, rss_suite,
 	};
 
 	return run_suites(suites, sizeof(suites) / sizeof(suites[0]),
