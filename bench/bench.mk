@@ -5,11 +5,6 @@
 
 BENCH_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 
-# keep the including Makefile's default goal (PGXS's "all")
-BENCH_SAVED_DEFAULT_GOAL := $(.DEFAULT_GOAL)
-
 .PHONY: bench
 bench:
 	bash $(BENCH_DIR)/run.sh
-
-.DEFAULT_GOAL := $(BENCH_SAVED_DEFAULT_GOAL)

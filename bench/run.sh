@@ -33,7 +33,7 @@ install() {
 
 bash "$src/scripts/setup.sh"        # what building the extension needs
 install python3 python3-psycopg2 python3-numpy python3-matplotlib
-make -C "$src" -s all   # "all" explicitly: the Makefile's default goal is not dependable
+make -C "$src" -s
 make -C "$src" -s install
 
 work=$(mktemp -d /tmp/bigarray-bench.XXXXXX)

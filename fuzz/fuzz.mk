@@ -12,7 +12,6 @@
 #
 # Reproduce a crash: fuzz/build/textform_fuzz fuzz/build/crash-<hash>
 
-FUZZ_SAVED_DEFAULT_GOAL := $(.DEFAULT_GOAL)
 
 FUZZ_DIR := fuzz
 FUZZ_CC ?= clang
@@ -44,4 +43,3 @@ fuzz-clean:
 	rm -rf $(FUZZ_DIR)/build
 clean: fuzz-clean
 
-.DEFAULT_GOAL := $(FUZZ_SAVED_DEFAULT_GOAL)

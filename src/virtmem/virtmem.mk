@@ -25,9 +25,6 @@
 CORE_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 CORE_INCLUDE := $(CORE_DIR)/../../include
 
-# keep the including Makefile's default goal (PGXS's "all")
-CORE_SAVED_DEFAULT_GOAL := $(.DEFAULT_GOAL)
-
 CORE_SRCS := $(sort $(wildcard $(CORE_DIR)/*.c))
 CORE_HDRS := $(wildcard $(CORE_DIR)/*.h) $(wildcard $(CORE_INCLUDE)/bigarray/*.h)
 CORE_CC ?= $(CC)
@@ -65,5 +62,3 @@ $(CORE_ASAN_LIB): $(CORE_ASAN_OBJS)
 	$(AR) rcs $@ $^
 
 -include $(CORE_DIR)/tests/tests.mk
-
-.DEFAULT_GOAL := $(CORE_SAVED_DEFAULT_GOAL)
