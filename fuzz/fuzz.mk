@@ -12,7 +12,6 @@
 #
 # Reproduce a crash: fuzz/build/textform_fuzz fuzz/build/crash-<hash>
 
-
 FUZZ_DIR := fuzz
 FUZZ_CC ?= clang
 FUZZ_TIME ?= 30
