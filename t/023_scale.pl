@@ -3,11 +3,8 @@
 # known in closed form) and the backend's memory stays bounded, whatever
 # the array's size: the cache's own peak at most cache_size, the backend's
 # private memory (RssAnon, read before COMMIT) at most 64MB, and its peak
-# RSS (VmHWM) at most 2 * cache + the server's shared memory (shared_buffers
-# and the rest, shared_memory_size) + 64MB.  The cache counts
-# twice in RSS though it is one set of physical pages: each page of the
-# memfd pool is mapped both at the pool's own address and in the array's
-# mapping (two lines of /proc/<pid>/smaps, 64MB each).  Dirty pages beyond
+# RSS (VmHWM) at most the cache + the server's shared memory (shared_buffers
+# and the rest, shared_memory_size) + 64MB.  Dirty pages beyond
 # half the cache must be written into the large object early and evicted,
 # clean ones reclaimed, all inside the transaction.
 #
@@ -63,7 +60,7 @@ sub blocks_wrong
 
 my $shared_memory = $node->safe_psql('postgres',
 	q{SELECT pg_size_bytes(current_setting('shared_memory_size'))});
-my $rss_bound = 2 * ($cache_mb << 20) + $shared_memory + (64 << 20);
+my $rss_bound = ($cache_mb << 20) + $shared_memory + (64 << 20);
 my $private_bound = 64 << 20;
 
 # A session whose backend's memory we read from /proc.
@@ -101,7 +98,7 @@ sub peak_memory_bounded
 	cmp_ok($peak, '<=', $cache_mb << 20, "$what: cache peak $peak bytes <= cache_size");
 	my $hwm = proc_status_bytes($pid, 'VmHWM');
 	cmp_ok($hwm, '<=', $rss_bound,
-		sprintf("%s: backend VmHWM %.0f MB <= %.0f MB (2 * cache + shared memory + 64MB)",
+		sprintf("%s: backend VmHWM %.0f MB <= %.0f MB (cache + shared memory + 64MB)",
 			$what, $hwm / 2**20, $rss_bound / 2**20));
 }
 
