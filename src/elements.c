@@ -126,7 +126,11 @@ native_array(BAArray *a, int64 first, int64 count, BADtype to,
 	return result;
 }
 
-/* Set every element of [first, first + count) to one value of a's dtype. */
+/*
+ * Set every element of [first, first + count) to one value of a's dtype:
+ * the first element of each chunk gets the value, then memcpy doubles the
+ * filled prefix, for any element size.
+ */
 static void
 fill_elements(BAArray *a, int64 first, int64 count, const void *value)
 {
@@ -135,35 +139,16 @@ fill_elements(BAArray *a, int64 first, int64 count, const void *value)
 	ba_iter_init(&it, a, first, count, BA_WRITE, BA_CHUNK_ELEMS(a));
 	while (ba_iter_next(&it))
 	{
-		switch (a->elsize)
+		size_t		total = (size_t) it.count * a->elsize;
+		size_t		filled = a->elsize;
+
+		memcpy(it.ptr, value, a->elsize);
+		while (filled < total)
 		{
-			case 8:
-				{
-					uint64		v = *(const uint64 *) value;
-					uint64	   *p = (uint64 *) it.ptr;
+			size_t		n = Min(filled, total - filled);
 
-					for (int64 i = 0; i < it.count; i++)
-						p[i] = v;
-					break;
-				}
-			case 4:
-				{
-					uint32		v = *(const uint32 *) value;
-					uint32	   *p = (uint32 *) it.ptr;
-
-					for (int64 i = 0; i < it.count; i++)
-						p[i] = v;
-					break;
-				}
-			case 2:
-				{
-					uint16		v = *(const uint16 *) value;
-					uint16	   *p = (uint16 *) it.ptr;
-
-					for (int64 i = 0; i < it.count; i++)
-						p[i] = v;
-					break;
-				}
+			memcpy(it.ptr + filled, it.ptr, n);
+			filled += n;
 		}
 	}
 	ba_iter_end(&it);
