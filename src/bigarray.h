@@ -248,7 +248,8 @@ extern void ba_file_open_read(BAFile *file);
 extern void ba_file_open_write(BAFile *file);
 /* false if the large object is empty; ERROR 22023/XX001 if not a bigarray */
 extern bool ba_file_read_header(BAFile *file, bool latest, BAHeader *hdr);
-extern void ba_file_write_header(BAFile *file, const BAHeader *hdr);
+/* the header of the file's array as it is now, with this version */
+extern void ba_file_write_header(BAFile *file, uint64 version);
 /* cut the stored elements to nbytes bytes */
 extern void ba_file_truncate(BAFile *file, int64 nbytes);
 /* subtransaction end at nest level: descriptors and pages loaded in it */

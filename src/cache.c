@@ -256,6 +256,19 @@ header_missing(Oid loid)
 			 errdetail("The large object is empty.")));
 }
 
+/* Take hdr as the array's state: cached pages of another version go. */
+static void
+array_adopt_header(BAArray *a, const BAHeader *hdr)
+{
+	if (hdr->version != a->cached_version)
+	{
+		check_not_pinned(a);
+		fileh_invalidate(&a->fileh);
+		a->cached_version = hdr->version;
+	}
+	array_take_header(a, hdr);
+}
+
 /*
  * Make the array as the active snapshot sees it: once per snapshot, read
  * the header under it; a version other than the cached pages' drops them.
@@ -272,13 +285,7 @@ array_validate(BAArray *a)
 	ba_file_open_read(a->file);
 	if (!ba_file_read_header(a->file, false, &hdr))
 		header_missing(a->loid);
-	if (hdr.version != a->cached_version)
-	{
-		check_not_pinned(a);
-		fileh_invalidate(&a->fileh);
-		a->cached_version = hdr.version;
-	}
-	array_take_header(a, &hdr);
+	array_adopt_header(a, &hdr);
 	a->validated = key;
 }
 
@@ -320,19 +327,13 @@ array_lock_for_write(BAArray *a)
 		}
 		header_missing(a->loid);
 	}
-	if (hdr.version != visible)
-	{
-		if (IsolationUsesXactSnapshot())
-			ereport(ERROR,
-					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-					 errmsg("could not serialize access due to concurrent update"),
-					 errdetail("bigarray %u was changed by a transaction that committed after this transaction's snapshot.",
-							   a->loid)));
-		check_not_pinned(a);
-		fileh_invalidate(&a->fileh);
-		a->cached_version = hdr.version;
-	}
-	array_take_header(a, &hdr);
+	if (hdr.version != visible && IsolationUsesXactSnapshot())
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not serialize access due to concurrent update"),
+				 errdetail("bigarray %u was changed by a transaction that committed after this transaction's snapshot.",
+						   a->loid)));
+	array_adopt_header(a, &hdr);
 	ba_xact_register_write(a);
 }
 
@@ -408,7 +409,6 @@ ba_create(BADtype dtype, int ndim, const int64 *shape)
 	int64		nelems = ba_shape_nelems(dtype, ndim, shape);
 	const BADtypeInfo *info = ba_dtype_info(dtype);
 	BAArray    *volatile a;
-	BAHeader	hdr;
 	Oid			loid;
 
 	/* lo_create() itself does not check; a hot standby gives XX000 */
@@ -445,16 +445,8 @@ ba_create(BADtype dtype, int ndim, const int64 *shape)
 	PG_END_TRY();
 
 	/* zero-filled: unwritten ranges of a large object read as zeros */
-	memset(&hdr, 0, sizeof(hdr));
-	memcpy(hdr.magic, "BIGARRAY", sizeof(hdr.magic));
-	hdr.format = BA_FORMAT;
-	hdr.dtype_oid = info->typoid;
-	hdr.ndim = ndim;
-	hdr.version = U64FromFullTransactionId(GetTopFullTransactionId());
-	hdr.nelems = nelems;
-	memcpy(hdr.shape, shape, ndim * sizeof(int64));
-	ba_file_write_header(a->file, &hdr);
-	a->cached_version = hdr.version;
+	a->cached_version = U64FromFullTransactionId(GetTopFullTransactionId());
+	ba_file_write_header(a->file, a->cached_version);
 	ba_registry_add(loid);
 	return a;
 }

@@ -242,10 +242,21 @@ ba_file_read_header(BAFile *file, bool latest, BAHeader *hdr)
 }
 
 void
-ba_file_write_header(BAFile *file, const BAHeader *hdr)
+ba_file_write_header(BAFile *file, uint64 version)
 {
+	const BAArray *a = file->array;
+	BAHeader	hdr;
+
+	memset(&hdr, 0, sizeof(hdr));
+	memcpy(hdr.magic, "BIGARRAY", sizeof(hdr.magic));
+	hdr.format = BA_FORMAT;
+	hdr.dtype_oid = ba_dtype_info(a->dtype)->typoid;
+	hdr.ndim = a->ndim;
+	hdr.version = version;
+	hdr.nelems = a->nelems;
+	memcpy(hdr.shape, a->shape, sizeof(hdr.shape));
 	ba_file_open_write(file);
-	descriptor_pwrite(&file->wr, (const char *) hdr, sizeof(BAHeader), 0);
+	descriptor_pwrite(&file->wr, (const char *) &hdr, sizeof(BAHeader), 0);
 }
 
 void

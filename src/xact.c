@@ -121,7 +121,6 @@ ba_xact_write_out_early(void)
 static void
 write_back(BAArray *a)
 {
-	BAHeader	hdr;
 	uint64		version = U64FromFullTransactionId(GetTopFullTransactionId());
 
 	/*
@@ -137,20 +136,12 @@ write_back(BAArray *a)
 	if (fileh_dirty_writeout(&a->fileh, WRITEOUT_STORE) != 0)
 		ba_storage_rethrow();
 
-	memset(&hdr, 0, sizeof(hdr));
-	memcpy(hdr.magic, "BIGARRAY", sizeof(hdr.magic));
-	hdr.format = BA_FORMAT;
-	hdr.dtype_oid = ba_dtype_info(a->dtype)->typoid;
-	hdr.ndim = a->ndim;
-	hdr.version = version;
-	hdr.nelems = a->nelems;
-	memcpy(hdr.shape, a->shape, sizeof(hdr.shape));
-	ba_file_write_header(a->file, &hdr);
+	ba_file_write_header(a->file, version);
 
 	fileh_dirty_writeout(&a->fileh, WRITEOUT_MARKSTORED);
 	/* the pages now hold what commits: an abort from here on drops them */
 	a->stored_early = true;
-	a->cached_version = hdr.version;
+	a->cached_version = version;
 }
 
 static void
