@@ -28,6 +28,12 @@ check_page_size(int *newval, void **extra, GucSource source)
 	return true;
 }
 
+static void
+assign_cache_size(int newval, void *extra)
+{
+	ba_cache_resize(newval);
+}
+
 void		_PG_init(void);
 
 void
@@ -44,7 +50,7 @@ _PG_init(void)
 							INT_MAX,
 							PGC_USERSET,
 							GUC_UNIT_KB,
-							NULL, NULL, NULL);
+							NULL, assign_cache_size, NULL);
 	DefineCustomIntVariable("bigarray.page_size",
 							"Size of the pages in which arrays are loaded and stored.",
 							"A power of two from 4kB to 2MB.  A backend "

@@ -122,20 +122,38 @@ typedef struct BAArray
 	VMA			vma;
 	uint64		mapped_pages;	/* length of vma, in pages */
 	uint64		cached_version; /* header version the pages belong to */
-	struct BAValidation
-	{
-		LocalTransactionId lxid;
-		CommandId	curcid;
-		TransactionId xmin;
-		TransactionId xmax;
-		uint32		xcnt;
-	}			validated;		/* snapshot last checked against */
-	Oid			checked_user;	/* privileges checked for this user, */
-	struct BAValidation checked_snapshot;	/* under this snapshot, */
-	int			checked_mode;	/* for these modes (BA_READ, BA_WRITE) */
+
+	/*
+	 * State kept across statements and transactions.  Each field says why
+	 * it is right after commit, abort, subtransaction abort, PREPARE and a
+	 * standby's replay; xact.c holds the transitions.
+	 *
+	 * validated_snapshot: the snapshot generation (ba_snapshot_generation())
+	 * under which the header was last read.  Generations are exact: a new
+	 * one starts whenever the active snapshot differs in any field that
+	 * decides visibility (on a standby the running xids are in subxip), at
+	 * every subtransaction abort and at every transaction end, so an equal
+	 * generation means the header read then is still the visible one.
+	 */
+	uint64		validated_snapshot;
+	/* privileges checked for this user, under this generation, these modes */
+	Oid			checked_user;
+	uint64		checked_snapshot;
+	int			checked_mode;	/* BA_READ, BA_WRITE */
 	int			write_level;	/* nest level holding the write lock, 0 = none */
 	int			created_level;	/* nest level that created it, 0 = older */
-	bool		stored_early;	/* pages written before commit */
+	/*
+	 * Nest level whose ba_drop() unlinked it, 0 = none.  An array written in
+	 * this transaction keeps its pages and shape while dropped, hidden from
+	 * ba_open(), so that ROLLBACK TO SAVEPOINT gives it back as it was.
+	 */
+	int			dropped_level;
+	/*
+	 * The transaction has changed the large object's bytes before its end
+	 * (early write-out, truncation, write-back): pages loaded since may hold
+	 * them, so an abort must drop every clean page, not only dirty ones.
+	 */
+	bool		lo_changed;
 	int			header_depth;	/* saved header states, one per level */
 	BAHeader   *header_stack;
 } BAArray;
@@ -213,11 +231,23 @@ extern void ba_iter_init(BAIter *it, BAArray *a, int64 first, int64 count,
 extern bool ba_iter_next(BAIter *it);
 extern void ba_iter_end(BAIter *it);
 
-/* Forget a dropped array (ba_drop) in this backend. */
+/*
+ * ba_drop() is unlinking the array: forget it in this backend, or, if this
+ * transaction has written it, hide it until the dropping (sub)transaction
+ * ends (rolled back, it comes back as it was).
+ */
 extern void ba_forget(Oid loid);
 
-/* Memory held for array pages now, and at most, in bytes (accounting). */
-extern void ba_memory_usage(int64 *now, int64 *peak);
+/*
+ * The generation of the active snapshot (see BAArray.validated_snapshot);
+ * ba_snapshot_forget() starts a new one (subtransaction abort, end of
+ * transaction).
+ */
+extern uint64 ba_snapshot_generation(void);
+extern void ba_snapshot_forget(void);
+
+/* bigarray.cache_size's assign hook: apply a new size to the cache now. */
+extern void ba_cache_resize(int size_kb);
 
 /*
  * For xact.c: release the pins taken in subtransaction subid or later ones
@@ -242,6 +272,8 @@ extern void ba_cache_subxact_abort(int level, SubTransactionId subid);
  */
 extern BAFile *ba_file_new(BAArray *a, size_t blksize);
 extern void ba_file_free(BAFile *file);
+/* close its descriptors now (lo_unlink would close them under us) */
+extern void ba_file_close(BAFile *file);
 /* (re)open the read descriptor under the active snapshot */
 extern void ba_file_open_read(BAFile *file);
 /* open the write descriptor unless open: checks UPDATE (42501), 25006 */

@@ -56,10 +56,18 @@ static int	maxpins = 0;
 static int	nwrite_pins = 0;
 
 static size_t
-cache_max_pages(size_t pagesize)
+cache_max_pages(int size_kb, size_t pagesize)
 {
-	return Max((size_t) ba_cache_size_kb * 1024 / pagesize,
-			   (size_t) BA_MIN_CACHE_PAGES);
+	return Max((size_t) size_kb * 1024 / pagesize, (size_t) BA_MIN_CACHE_PAGES);
+}
+
+void
+ba_cache_resize(int size_kb)
+{
+	/* clean, unpinned pages beyond the new size go now; no ERROR */
+	if (cache_ram != NULL)
+		ram_set_max_pages(cache_ram,
+						  cache_max_pages(size_kb, ram_pagesize(cache_ram)));
 }
 
 /* Unmap and free an array and remove it from the table.  No ERROR. */
@@ -117,7 +125,7 @@ cache_prepare(void)
 		cache_reset();
 	if (cache_ram == NULL)
 	{
-		cache_ram = ram_new(pagesize, cache_max_pages(pagesize));
+		cache_ram = ram_new(pagesize, cache_max_pages(ba_cache_size_kb, pagesize));
 		if (cache_ram == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),
@@ -126,7 +134,8 @@ cache_prepare(void)
 	else
 	{
 		struct ram_stats stats;
-		size_t		max_pages = cache_max_pages(ram_pagesize(cache_ram));
+		size_t		max_pages = cache_max_pages(ba_cache_size_kb,
+												ram_pagesize(cache_ram));
 
 		ram_get_stats(cache_ram, &stats);
 		if (stats.max_pages != max_pages)
@@ -225,26 +234,96 @@ array_new(Oid loid)
 	return a;
 }
 
-static void
-snapshot_key(struct BAValidation *key)
+/*
+ * The last active snapshot seen, field by field, and its generation.  Two
+ * MVCC snapshots of one transaction that agree on all of these see the
+ * same committed data: xmin, xmax and the running xids (xip, and subxip,
+ * where a standby keeps them all), whether subxip overflowed, and the
+ * command id for this transaction's own changes.  Aborting a subtransaction
+ * changes what is visible without changing the snapshot, so it starts a
+ * new generation explicitly (ba_snapshot_forget()).
+ */
+static struct
+{
+	uint64		generation;
+	LocalTransactionId lxid;
+	CommandId	curcid;
+	TransactionId xmin;
+	TransactionId xmax;
+	uint32		xcnt;
+	int32		subxcnt;
+	bool		suboverflowed;
+	bool		taken_during_recovery;
+	TransactionId *xids;		/* xip then subxip */
+	int			maxxids;
+}			last_snapshot = {.generation = 1};
+
+static bool
+snapshot_is_last(Snapshot snap)
+{
+	return last_snapshot.lxid == MyProc->lxid &&
+		last_snapshot.curcid == snap->curcid &&
+		last_snapshot.xmin == snap->xmin &&
+		last_snapshot.xmax == snap->xmax &&
+		last_snapshot.xcnt == snap->xcnt &&
+		last_snapshot.subxcnt == snap->subxcnt &&
+		last_snapshot.suboverflowed == snap->suboverflowed &&
+		last_snapshot.taken_during_recovery == snap->takenDuringRecovery &&
+		(snap->xcnt == 0 ||
+		 memcmp(last_snapshot.xids, snap->xip,
+				snap->xcnt * sizeof(TransactionId)) == 0) &&
+		(snap->subxcnt == 0 ||
+		 memcmp(last_snapshot.xids + snap->xcnt, snap->subxip,
+				snap->subxcnt * sizeof(TransactionId)) == 0);
+}
+
+uint64
+ba_snapshot_generation(void)
 {
 	Snapshot	snap;
+	int			nxids;
 
 	if (!ActiveSnapshotSet())
 		elog(ERROR, "bigarray: no active snapshot");
 	snap = GetActiveSnapshot();
-	key->lxid = MyProc->lxid;
-	key->curcid = snap->curcid;
-	key->xmin = snap->xmin;
-	key->xmax = snap->xmax;
-	key->xcnt = snap->xcnt;
+	if (snapshot_is_last(snap))
+		return last_snapshot.generation;
+
+	nxids = snap->xcnt + snap->subxcnt;
+	if (nxids > last_snapshot.maxxids)
+	{
+		int			newmax = Max(nxids, 2 * last_snapshot.maxxids);
+
+		/* the old copy goes first: an ERROR here leaves a harmless miss */
+		if (last_snapshot.xids != NULL)
+			pfree(last_snapshot.xids);
+		last_snapshot.xids = NULL;
+		last_snapshot.maxxids = 0;
+		last_snapshot.lxid = InvalidLocalTransactionId;
+		last_snapshot.xids = MemoryContextAlloc(TopMemoryContext,
+												newmax * sizeof(TransactionId));
+		last_snapshot.maxxids = newmax;
+	}
+	if (snap->xcnt > 0)
+		memcpy(last_snapshot.xids, snap->xip, snap->xcnt * sizeof(TransactionId));
+	if (snap->subxcnt > 0)
+		memcpy(last_snapshot.xids + snap->xcnt, snap->subxip,
+			   snap->subxcnt * sizeof(TransactionId));
+	last_snapshot.lxid = MyProc->lxid;
+	last_snapshot.curcid = snap->curcid;
+	last_snapshot.xmin = snap->xmin;
+	last_snapshot.xmax = snap->xmax;
+	last_snapshot.xcnt = snap->xcnt;
+	last_snapshot.subxcnt = snap->subxcnt;
+	last_snapshot.suboverflowed = snap->suboverflowed;
+	last_snapshot.taken_during_recovery = snap->takenDuringRecovery;
+	return ++last_snapshot.generation;
 }
 
-static bool
-snapshot_key_equal(const struct BAValidation *x, const struct BAValidation *y)
+void
+ba_snapshot_forget(void)
 {
-	return x->lxid == y->lxid && x->curcid == y->curcid &&
-		x->xmin == y->xmin && x->xmax == y->xmax && x->xcnt == y->xcnt;
+	last_snapshot.lxid = InvalidLocalTransactionId;
 }
 
 static void
@@ -276,17 +355,16 @@ array_adopt_header(BAArray *a, const BAHeader *hdr)
 static void
 array_validate(BAArray *a)
 {
-	struct BAValidation key;
+	uint64		generation = ba_snapshot_generation();
 	BAHeader	hdr;
 
-	snapshot_key(&key);
-	if (snapshot_key_equal(&key, &a->validated))
+	if (a->validated_snapshot == generation)
 		return;
 	ba_file_open_read(a->file);
 	if (!ba_file_read_header(a->file, false, &hdr))
 		header_missing(a->loid);
 	array_adopt_header(a, &hdr);
-	a->validated = key;
+	a->validated_snapshot = generation;
 }
 
 /*
@@ -348,16 +426,15 @@ static void
 check_privileges(BAArray *a, int mode)
 {
 	Oid			user = GetUserId();
-	struct BAValidation key;
+	uint64		generation;
 
 	if (lo_compat_privileges)
 		return;
-	snapshot_key(&key);
-	if (a->checked_user != user ||
-		!snapshot_key_equal(&key, &a->checked_snapshot))
+	generation = ba_snapshot_generation();
+	if (a->checked_user != user || a->checked_snapshot != generation)
 	{
 		a->checked_user = user;
-		a->checked_snapshot = key;
+		a->checked_snapshot = generation;
 		a->checked_mode = 0;
 	}
 	if ((mode & ~a->checked_mode) == 0)
@@ -394,6 +471,10 @@ ba_open(Oid loid, int mode)
 		}
 		PG_END_TRY();
 	}
+	else if (a->dropped_level > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("large object %u does not exist", loid)));
 	else if (a->write_level == 0)
 		array_validate(a);	/* an array written here is as we left it */
 
@@ -679,6 +760,8 @@ array_shrunk(BAArray *a, int64 old_nelems)
 	pgoff_t		first_gone = (new_bytes + pagesize - 1) / pagesize;
 	pgoff_t		end = (old_bytes + pagesize - 1) / pagesize;
 
+	/* pages loaded from here on read the cut: abort must not keep them */
+	a->lo_changed = true;
 	ba_file_truncate(a->file, new_bytes);
 	if (new_bytes % pagesize != 0)
 		zero_page_range(a, new_bytes / pagesize, new_bytes % pagesize, pagesize);
@@ -734,12 +817,17 @@ ba_forget(Oid loid)
 	if (cache_arrays == NULL)
 		return;
 	a = hash_search(cache_arrays, &loid, HASH_FIND, NULL);
-	if (a != NULL)
+	if (a == NULL || a->dropped_level > 0)
+		return;
+	/* an open scan's pointers into the mapping must stay valid */
+	check_not_pinned(a);
+	if (a->write_level > 0)
 	{
-		/* an open scan's pointers into the mapping must stay valid */
-		check_not_pinned(a);
-		ba_cache_drop_array(a);
+		a->dropped_level = GetCurrentTransactionNestLevel();
+		ba_file_close(a->file);
 	}
+	else
+		ba_cache_drop_array(a);	/* unchanged here: reloaded if it comes back */
 }
 
 void
@@ -753,20 +841,6 @@ ba_cache_subxact_abort(int level, SubTransactionId subid)
 	hash_seq_init(&seq, cache_arrays);
 	while ((a = hash_seq_search(&seq)) != NULL)
 		ba_file_subxact_abort(a->file, level, subid);
-}
-
-void
-ba_memory_usage(int64 *now, int64 *peak)
-{
-	struct ram_stats stats;
-
-	*now = 0;
-	*peak = 0;
-	if (cache_ram == NULL)
-		return;
-	ram_get_stats(cache_ram, &stats);
-	*now = (int64) (stats.npages * stats.pagesize);
-	*peak = (int64) (stats.npages_peak * stats.pagesize);
 }
 
 /*

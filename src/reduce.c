@@ -6,8 +6,8 @@
  * so that the compiler can keep more than one addition in flight (and
  * vectorize where the order of floating-point operations allows it).
  * Results follow PostgreSQL's float8 aggregates: NaN propagates (max is NaN
- * if any element is, min only if all are), and a float sum that overflows
- * from finite values raises 22003.  Integer sums are exact up to the final
+ * if any element is, min only if all are), and a float sum or dot product
+ * that overflows from finite values raises 22003.  Integer sums are exact up to the final
  * rounding to float8.
  */
 #include "bigarray.h"
@@ -68,6 +68,9 @@ has_infinity(BAArray *a, int64 first, int64 count)
 {
 	BAIter		it;
 	bool		found = false;
+
+	if (ba_dtype_info(a->dtype)->is_integer)
+		return false;
 
 	ba_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
 	while (!found && ba_iter_next(&it))
@@ -335,6 +338,10 @@ ba_dot(PG_FUNCTION_ARGS)
 	}
 	ba_iter_end(&ia);
 	ba_iter_end(&ib);
+	/* as for sums: overflow from finite values is an error, not Infinity */
+	if (unlikely(isinf(total)) && !has_infinity(a, 0, a->nelems) &&
+		!has_infinity(b, 0, b->nelems))
+		float_overflow_error();
 	PG_RETURN_FLOAT8(total);
 }
 

@@ -150,6 +150,13 @@ ba_file_free(BAFile *file)
 }
 
 void
+ba_file_close(BAFile *file)
+{
+	descriptor_close(&file->rd);
+	descriptor_close(&file->wr);
+}
+
+void
 ba_file_open_read(BAFile *file)
 {
 	/* a read descriptor reads under the active snapshot: there must be one */
@@ -359,7 +366,7 @@ load_block(BAFile *file, blk_t blk, char *buf)
 	memset(buf + n, 0, file->file.blksize - n);
 
 	/* see BALoadedBlock: only a subtransaction's abort can need it */
-	if (file->array->stored_early && level > 1)
+	if (file->array->lo_changed && level > 1)
 		remember_loaded_block(file, blk, level);
 }
 

@@ -105,10 +105,10 @@ ba_xact_write_out_early(void)
 	{
 		BAArray    *a = written[i];
 
-		if (a->fileh.ndirty == 0)
+		if (a->fileh.ndirty == 0 || a->dropped_level > 0)
 			continue;
 		/* set first: a failed writeout may have stored some pages */
-		a->stored_early = true;
+		a->lo_changed = true;
 		if (fileh_dirty_writeout(&a->fileh,
 								 WRITEOUT_STORE | WRITEOUT_MARKSTORED) != 0)
 			ba_storage_rethrow();
@@ -140,7 +140,7 @@ write_back(BAArray *a)
 
 	fileh_dirty_writeout(&a->fileh, WRITEOUT_MARKSTORED);
 	/* the pages now hold what commits: an abort from here on drops them */
-	a->stored_early = true;
+	a->lo_changed = true;
 	a->cached_version = version;
 }
 
@@ -158,8 +158,9 @@ write_back_all(void)
 	PushActiveSnapshot(GetTransactionSnapshot());
 	for (int i = nwritten - 1; i >= 0; i--)
 	{
-		/* unlinked in this transaction by lo_unlink(), not ba_drop() */
-		if (!LargeObjectExists(written[i]->loid))
+		/* unlinked in this transaction, by ba_drop() or lo_unlink() */
+		if (written[i]->dropped_level > 0 ||
+			!LargeObjectExists(written[i]->loid))
 			ba_cache_drop_array(written[i]);
 		else
 			write_back(written[i]);
@@ -178,7 +179,8 @@ end_xact_state(BAArray *a)
 	}
 	a->write_level = 0;
 	a->created_level = 0;
-	a->stored_early = false;
+	a->dropped_level = 0;
+	a->lo_changed = false;
 	ba_file_end_xact(a->file);
 }
 
@@ -195,11 +197,12 @@ at_commit(void)
 				 a->loid);
 			fileh_dirty_discard(&a->fileh);
 			fileh_invalidate(&a->fileh);
-			memset(&a->validated, 0, sizeof(a->validated));
+			a->validated_snapshot = 0;
 		}
 		end_xact_state(a);
 	}
 	nwritten = 0;
+	ba_snapshot_forget();
 }
 
 /* Nothing of the transaction's changes stays; no ERROR. */
@@ -210,6 +213,7 @@ at_abort(void)
 	for (int i = nwritten - 1; i >= 0; i--)
 	{
 		BAArray    *a = written[i];
+		bool		lo_changed = a->lo_changed;
 
 		if (a->created_level > 0)
 		{
@@ -219,14 +223,18 @@ at_abort(void)
 		}
 		end_xact_state(a);
 		fileh_dirty_discard(&a->fileh);
-		/* pages loaded after early writes hold bytes now undone */
-		if (a->stored_early)
+		/*
+		 * Clean pages loaded after the transaction changed the large object
+		 * (early write-out, truncation) hold bytes now undone, under the
+		 * version that stays current: they must not be served again.
+		 */
+		if (lo_changed)
 			fileh_invalidate(&a->fileh);
-		a->stored_early = false;
 		/* its shape may have changed: read the header again */
-		memset(&a->validated, 0, sizeof(a->validated));
+		a->validated_snapshot = 0;
 	}
 	nwritten = 0;
+	ba_snapshot_forget();
 	ba_storage_forget_error();
 }
 
@@ -241,9 +249,10 @@ at_prepare(void)
 		end_xact_state(a);
 		fileh_invalidate(&a->fileh);
 		a->cached_version = 0;
-		memset(&a->validated, 0, sizeof(a->validated));
+		a->validated_snapshot = 0;
 	}
 	nwritten = 0;
+	ba_snapshot_forget();
 }
 
 static void
@@ -289,6 +298,9 @@ at_subxact_commit(int level)
 			a->write_level = level - 1;
 		if (a->created_level == level)
 			a->created_level = level - 1;
+		/* the unlink is the parent's now */
+		if (a->dropped_level == level)
+			a->dropped_level = level - 1;
 		ba_file_subxact_commit(a->file, level);
 	}
 }
@@ -308,7 +320,12 @@ at_subxact_abort(int level, SubTransactionId subid)
 			a->header_depth--;
 			shape_restore(a, &a->header_stack[a->header_depth]);
 		}
+		/* PostgreSQL undid the unlink: the array is back as it was */
+		if (a->dropped_level >= level)
+			a->dropped_level = 0;
 	}
+	/* what this transaction sees changed without a new snapshot */
+	ba_snapshot_forget();
 	ba_cache_subxact_abort(level, subid);
 
 	for (int i = nwritten - 1; i >= 0; i--)
@@ -330,8 +347,8 @@ at_subxact_abort(int level, SubTransactionId subid)
 				a->header_depth--;
 			}
 			a->write_level = 0;
-			a->stored_early = false;
-			memset(&a->validated, 0, sizeof(a->validated));
+			a->lo_changed = false;
+			a->validated_snapshot = 0;
 			ba_xact_forget(a);
 		}
 	}
