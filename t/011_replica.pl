@@ -2,7 +2,8 @@
 # committed (elements, fills, shape changes, new and dropped arrays, all
 # dtypes); a standby session that has pages cached sees the primary's later
 # commits once they are replayed, while a REPEATABLE READ transaction there
-# keeps its snapshot's contents; every way of writing an array fails on the
+# keeps its snapshot's contents; under READ COMMITTED each statement there
+# sees the latest replayed commit, contents and privileges alike; every way of writing an array fails on the
 # standby with SQLSTATE 25006 and leaves its reads intact; once promoted,
 # the standby writes the arrays.
 use strict;
@@ -109,6 +110,57 @@ is($reader->query_safe(q{SELECT ba_get(a, 10), ba_sum(a) FROM t WHERE id = 1}),
 is($reader->query_safe(q{COMMIT; SELECT ba_get(a, 10), ba_sum(a) FROM t WHERE id = 1}),
 	"1|15000150000", 'the next transaction reads the new contents');
 
+# ---- READ COMMITTED on the standby: each statement sees the latest replay --
+
+# A standby snapshot keeps every running xid in subxip (xcnt is 0).  Here
+# xmin and xmax stay the same across the writer's commit (an older
+# transaction keeps running, a younger one has completed), so only subxip
+# tells the two statements' snapshots apart; a plain table changed by the
+# same commit shows what the second statement must see.
+$primary->safe_psql('postgres', q{
+	CREATE TABLE marks (n int);
+	CREATE ROLE standby_reader LOGIN;
+	GRANT SELECT ON t, marks TO standby_reader;
+	DO $$ BEGIN EXECUTE format('GRANT SELECT ON LARGE OBJECT %s TO standby_reader',
+		(SELECT ba_oid(a) FROM t WHERE id = 1)); END $$;
+});
+my $oldest = $primary->background_psql('postgres');
+my $writer = $primary->background_psql('postgres');
+$oldest->query_safe(q{BEGIN; SELECT txid_current()});
+$writer->query_safe(q{BEGIN; SELECT txid_current()});
+$primary->safe_psql('postgres', q{INSERT INTO marks VALUES (0)});
+$primary->wait_for_catchup('standby');
+my $rc_reader = $standby->background_psql('postgres');
+is($rc_reader->query_safe(q{BEGIN ISOLATION LEVEL READ COMMITTED;
+	SET ROLE standby_reader;
+	SELECT ba_get(a, 150000), (SELECT count(*) FROM marks) FROM t WHERE id = 1}),
+	"150000|1", 'a READ COMMITTED transaction on the standby reads and caches');
+$writer->query_safe(q{SELECT ba_set(a, 150000, -1) FROM t WHERE id = 1;
+	INSERT INTO marks VALUES (1); COMMIT});
+$primary->wait_for_catchup('standby');
+is($rc_reader->query_safe(q{SELECT ba_get(a, 150000), (SELECT count(*) FROM marks) FROM t WHERE id = 1}),
+	"-1|2", 'its next statement sees the commit, as a plain table does');
+
+# a REVOKE replayed in the middle of the same transaction counts from the
+# next statement, as it does for lo_get
+$writer->query_safe(q{BEGIN; SELECT txid_current()});
+$primary->safe_psql('postgres', q{INSERT INTO marks VALUES (2)});
+$primary->wait_for_catchup('standby');
+is($rc_reader->query_safe(q{SELECT ba_get(a, 150000), (SELECT count(*) FROM marks) FROM t WHERE id = 1}),
+	"-1|3", 'the reader still has SELECT on the array');
+$writer->query_safe(q{DO $$ BEGIN EXECUTE format('REVOKE SELECT ON LARGE OBJECT %s FROM standby_reader',
+		(SELECT ba_oid(a) FROM t WHERE id = 1)); END $$;
+	INSERT INTO marks VALUES (3); COMMIT});
+$primary->wait_for_catchup('standby');
+is($rc_reader->query_safe(q{SELECT (SELECT count(*) FROM marks),
+	sqlstate('SELECT ba_get(a, 150000) FROM t WHERE id = 1')}),
+	"4|42501", 'a replayed REVOKE counts from the next statement');
+$rc_reader->query_safe(q{ROLLBACK});
+$rc_reader->quit;
+$oldest->query_safe(q{COMMIT});
+$oldest->quit;
+$writer->quit;
+
 # ---- writes on the standby fail with 25006 ------------------------------
 
 my @writes = (
@@ -134,7 +186,7 @@ my $states = $reader->query_safe(join ";\n",
 is($states, join("\n", ('25006') x @writes), 'every write on the standby fails with 25006');
 # the failed writes left the session's cache and the arrays as they were
 is($reader->query_safe(q{SELECT ba_get(a, 10), ba_sum(a) FROM t WHERE id = 1}),
-	"1|15000150000", 'the session reads the same contents after the failed writes');
+	"1|14999999999", 'the session reads the same contents after the failed writes');
 $reader->quit;
 # the primary's arrays as they are now, for after the promotion
 my $now = $primary->safe_psql('postgres', $contents_query);
@@ -149,7 +201,7 @@ is($standby->safe_psql('postgres', q{
 	SELECT ba_append(a, ARRAY[5]::int4[]) IS NOT NULL FROM t WHERE id = 5;
 	SELECT ba_get(a, 10), ba_sum(a) FROM t WHERE id = 1;
 	SELECT ba_slice(a, 1, 4) FROM t WHERE id = 5}),
-	"t\nt\n2|15000150001\n{7,-8,2147483647,5}", 'the promoted standby writes the arrays');
+	"t\nt\n2|15000000000\n{7,-8,2147483647,5}", 'the promoted standby writes the arrays');
 
 $standby->stop;
 $primary->stop;
