@@ -3,10 +3,10 @@
  *
  * A bigarray value is the oid of the large object holding the array; dtype
  * and shape live in that object's header.  Here: text and binary I/O (the
- * text form, e.g. @16385, is the identity alone), bigarray_create,
- * bigarray_from and the
- * casts from native arrays, the bigarray_agg aggregate, ba_copy, and the
- * functions that report what an array is (ba_dtype, ba_shape, ...).
+ * text form, e.g. @16385, is that identity alone), bigarray_create,
+ * bigarray_from and the casts from native arrays, the bigarray_agg
+ * aggregate, ba_copy, and the functions that report what an array is
+ * (ba_dtype, ba_shape, ...).
  */
 #include "bigarray.h"
 
