@@ -5,10 +5,12 @@
  * Besides what AddressSanitizer and UndefinedBehaviorSanitizer catch, each
  * input checks the parser's promises, aborting (a crash to libFuzzer) when
  * one breaks:
- *  - an accepted value has 1..16 dimensions, none negative, a non-zero oid
- *    and a non-empty type name inside the input;
- *  - it prints back in the canonical form (as bigarray_out would) and that
- *    parses to the same shape and oid;
+ *  - an accepted value has a non-zero oid and either no prefix (@oid: no
+ *    type name, no dimensions) or 0.1's (a non-empty type name inside the
+ *    input, 1..16 dimensions, none negative);
+ *  - it prints back in its canonical form, which parses to the same type
+ *    name, shape and oid; and bigarray_out's form, @oid, parses to the oid
+ *    with no prefix;
  *  - a rejected value has a known error code with a detail sentence, and a
  *    type name (when reported) inside the input.
  */
@@ -28,19 +30,43 @@
 		} \
 	} while (0)
 
-/* form printed as bigarray_out would, with its type name as given */
+/* form printed canonically: @oid, or 0.1's form with its type name as given */
 static void
 print_canonical(const BATextForm *form, char *buf, size_t size)
 {
-	size_t		len;
+	size_t		len = 0;
 
-	len = (size_t) snprintf(buf, size, "%.*s[", (int) form->dtype_len,
-							form->dtype_name);
-	for (int i = 0; i < form->ndim; i++)
-		len += (size_t) snprintf(buf + len, size - len, "%s%lld",
-								 i > 0 ? "," : "", (long long) form->shape[i]);
-	len += (size_t) snprintf(buf + len, size - len, "]@%u", form->oid);
+	if (form->ndim > 0)
+	{
+		len = (size_t) snprintf(buf, size, "%.*s[", (int) form->dtype_len,
+								form->dtype_name);
+		for (int i = 0; i < form->ndim; i++)
+			len += (size_t) snprintf(buf + len, size - len, "%s%lld",
+									 i > 0 ? "," : "", (long long) form->shape[i]);
+		len += (size_t) snprintf(buf + len, size - len, "]");
+		CHECK(len < size);
+	}
+	len += (size_t) snprintf(buf + len, size - len, "@%u", form->oid);
 	CHECK(len < size);
+}
+
+/* the canonical form of form parses to the same value */
+static void
+check_reparses(const BATextForm *form)
+{
+	/* dimensions print as at most 19 digits plus a comma each */
+	size_t		size = form->dtype_len + BA_TEXT_MAXDIM * 21 + 16;
+	char	   *again = malloc(size);
+	BATextForm	form2;
+
+	print_canonical(form, again, size);
+	CHECK(ba_text_parse(again, &form2) == BA_TEXT_OK);
+	CHECK(form2.dtype_len == form->dtype_len &&
+		  (form->dtype_len == 0 ||
+		   memcmp(form2.dtype_name, form->dtype_name, form->dtype_len) == 0));
+	CHECK(form2.ndim == form->ndim && form2.oid == form->oid);
+	CHECK(memcmp(form2.shape, form->shape, form->ndim * sizeof(int64_t)) == 0);
+	free(again);
 }
 
 int
@@ -56,31 +82,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	err = ba_text_parse(str, &form);
 	CHECK(err >= BA_TEXT_OK && err <= BA_TEXT_ZERO_OID);
 	CHECK(ba_text_error_detail(err) != NULL);
-	if (err != BA_TEXT_NO_DTYPE)
+	if (form.dtype_len > 0)
 	{
-		CHECK(form.dtype_len > 0);
+		CHECK(err != BA_TEXT_BAD_START);
 		CHECK(form.dtype_name >= str &&
 			  form.dtype_name + form.dtype_len <= str + strlen(str));
 		CHECK(memchr(form.dtype_name, '[', form.dtype_len) == NULL);
 	}
 	if (err == BA_TEXT_OK)
 	{
-		/* dimensions print as at most 19 digits plus a comma each */
-		size_t		size2 = form.dtype_len + BA_TEXT_MAXDIM * 21 + 16;
-		char	   *again = malloc(size2);
-		BATextForm	form2;
+		BATextForm	oid_only = {.oid = form.oid};
 
-		CHECK(form.ndim >= 1 && form.ndim <= BA_TEXT_MAXDIM);
+		CHECK(form.oid != 0);
+		CHECK((form.dtype_len == 0) == (form.ndim == 0));
+		CHECK(form.ndim >= 0 && form.ndim <= BA_TEXT_MAXDIM);
 		for (int i = 0; i < form.ndim; i++)
 			CHECK(form.shape[i] >= 0);
-		CHECK(form.oid != 0);
-		print_canonical(&form, again, size2);
-		CHECK(ba_text_parse(again, &form2) == BA_TEXT_OK);
-		CHECK(form2.dtype_len == form.dtype_len &&
-			  memcmp(form2.dtype_name, form.dtype_name, form.dtype_len) == 0);
-		CHECK(form2.ndim == form.ndim && form2.oid == form.oid);
-		CHECK(memcmp(form2.shape, form.shape, form.ndim * sizeof(int64_t)) == 0);
-		free(again);
+		check_reparses(&form);
+		check_reparses(&oid_only);
 	}
 	free(str);
 	return 0;

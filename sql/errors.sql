@@ -56,9 +56,9 @@ FROM unnest(ARRAY['', ' ', 'float8', 'float8[', 'float8[3', 'float8[3]', 'float8
                   'float8[99999999999999999999]@1', 'float8[3]@1 junk', '[3]@1', 'text[3]@1',
                   'foo[3]@1', 'float8 [3]@1', 'float8[3] @1', 'float8[1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1]@1']) x;
 SELECT throws_ok(format('SELECT %L::bigarray', format('float8[3]@%s', ba_oid(arr('f8'))) || chr(1)), '22P02', NULL, 'text input: a control character after the oid');
-SELECT throws_ok(format('SELECT %L::bigarray', format('float8[4]@%s', ba_oid(arr('f8')))), '22P02', NULL, 'text input: wrong size');
-SELECT throws_ok(format('SELECT %L::bigarray', format('int8[3]@%s', ba_oid(arr('f8')))), '22P02', NULL, 'text input: wrong dtype');
-SELECT throws_ok($$SELECT 'float8[3]@4294967295'::bigarray$$, '42704', NULL, 'text input: no such large object');
+SELECT is(format('float8[4]@%s', ba_oid(arr('f8')))::bigarray, arr('f8'), 'text input: a wrong size is not checked against the array');
+SELECT is(format('int8[3]@%s', ba_oid(arr('f8')))::bigarray, arr('f8'), 'text input: a wrong dtype is not checked against the array');
+SELECT throws_ok($$SELECT ba_get('@4294967295'::bigarray, 1)$$, '42704', NULL, 'no such large object');
 
 -- indexes
 SELECT throws_ok(format('SELECT ba_get(%L, %s)', arr('f8'), i), '2202E', NULL, format('get: index %s', i))
@@ -149,7 +149,7 @@ SELECT throws_ok($$SELECT ba_get(arr('dropped'), 1)$$, '42704', NULL, 'get: drop
 SELECT throws_ok($$SELECT ba_set(arr('dropped'), 1, 1)$$, '42704', NULL, 'set: dropped array');
 SELECT throws_ok($$SELECT ba_sum(arr('dropped'))$$, '42704', NULL, 'sum: dropped array');
 SELECT throws_ok($$SELECT ba_copy(arr('dropped'))$$, '42704', NULL, 'copy: dropped array');
-SELECT throws_ok($$SELECT arr('dropped')::text$$, '42704', NULL, 'output: dropped array');
+SELECT is(arr('dropped')::text, '@' || ba_oid(arr('dropped')), 'output: dropped array (the handle prints)');
 
 -- privileges: reading needs SELECT on the large object, writing UPDATE;
 -- no function reads or writes around them.  run_as_reader runs a
@@ -165,7 +165,7 @@ CREATE FUNCTION run_as_reader(sql text) RETURNS void
 ALTER FUNCTION run_as_reader(text) OWNER TO regress_bigarray_reader;
 SELECT throws_ok($$SELECT run_as_reader('SELECT ba_get(arr(''f8''), 1)')$$, '42501', NULL, 'get: no SELECT');
 SELECT throws_ok($$SELECT run_as_reader('SELECT ba_sum(arr(''f8''))')$$, '42501', NULL, 'sum: no SELECT');
-SELECT throws_ok($$SELECT run_as_reader('SELECT arr(''f8'')::text')$$, '42501', NULL, 'text output: no SELECT');
+SELECT lives_ok($$SELECT run_as_reader('SELECT arr(''f8'')::text')$$, 'text output: no SELECT needed');
 SELECT throws_ok($$SELECT run_as_reader('SELECT ba_copy(arr(''f8''))')$$, '42501', NULL, 'copy: no SELECT on the source');
 SELECT throws_ok($$SELECT run_as_reader('SELECT ba_dot(arr(''i4''), arr(''f8''))')$$, '42501', NULL, 'dot: no SELECT on the second');
 SELECT throws_ok($$SELECT run_as_reader('SELECT ba_add(arr(''i2''), arr(''f8''))')$$, '42501', NULL, 'add: no SELECT on the addend');

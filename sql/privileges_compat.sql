@@ -131,9 +131,9 @@ LANGUAGE sql AS $$
 	GROUP BY path ORDER BY min(n)
 $$;
 
--- owner: all; none: only ba_oid, which reads nothing; SELECT: every read,
--- no write; UPDATE alone: nothing (writing reads, as lo_open's INV_WRITE
--- needs SELECT too); both: all but drop
+-- owner: all; none: only ba_oid and text and binary I/O, which read nothing;
+-- SELECT: every read, no write; UPDATE alone: what none can (writing reads,
+-- as lo_open's INV_WRITE needs SELECT too); both: all but drop
 SELECT * FROM pc_table();
 -- nothing was changed or dropped
 SELECT ba_to_array(a) FROM pc_t;

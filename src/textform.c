@@ -5,11 +5,12 @@
  * are return codes.  The grammar, with optional white space only around the
  * whole value:
  *
- *     dtype "[" number { "," number } "]" "@" number
+ *     [ dtype "[" number { "," number } "]" ] "@" number
  *
- * where dtype is everything before the first "[" (type.c looks it up) and
- * numbers are unsigned decimals, no sign, dimensions at most INT64_MAX and
- * the oid at most UINT32_MAX and not 0.
+ * where the prefix is 0.1's description of the array (bigarray_out now
+ * prints @oid alone), dtype is everything before the first "[" (type.c
+ * looks it up) and numbers are unsigned decimals, no sign, dimensions at
+ * most INT64_MAX and the oid at most UINT32_MAX and not 0.
  */
 #include "textform.h"
 
@@ -37,39 +38,58 @@ parse_number(const char **p, uint64_t max, uint64_t *result)
 	return BA_TEXT_OK;
 }
 
-BATextError
-ba_text_parse(const char *str, BATextForm *form)
+/*
+ * 0.1's prefix, dtype "[" dimensions "]", at *p, advancing *p past it; the
+ * type name and the dimensions go into *form.
+ */
+static BATextError
+parse_prefix(const char **p, BATextForm *form)
 {
-	const char *p = str;
-	const char *bracket;
+	const char *bracket = strchr(*p, '[');
 	uint64_t	number;
 	BATextError err;
 
-	form->ndim = 0;
-	while (isspace((unsigned char) *p))
-		p++;
-	bracket = strchr(p, '[');
-	if (bracket == NULL || bracket == p)
-		return BA_TEXT_NO_DTYPE;
-	form->dtype_name = p;
-	form->dtype_len = bracket - p;
-	p = bracket + 1;
+	if (bracket == NULL || bracket == *p)
+		return BA_TEXT_BAD_START;
+	form->dtype_name = *p;
+	form->dtype_len = bracket - *p;
+	*p = bracket + 1;
 	for (;;)
 	{
 		if (form->ndim == BA_TEXT_MAXDIM)
 			return BA_TEXT_TOO_MANY_DIMS;
-		if ((err = parse_number(&p, INT64_MAX, &number)) != BA_TEXT_OK)
+		if ((err = parse_number(p, INT64_MAX, &number)) != BA_TEXT_OK)
 			return err;
 		form->shape[form->ndim++] = (int64_t) number;
-		if (*p == ']')
+		if (**p == ']')
 			break;
-		if (*p != ',')
+		if (**p != ',')
 			return BA_TEXT_BAD_SEPARATOR;
-		p++;
+		(*p)++;
 	}
-	p++;
+	(*p)++;
+	return BA_TEXT_OK;
+}
+
+BATextError
+ba_text_parse(const char *str, BATextForm *form)
+{
+	const char *p = str;
+	uint64_t	number;
+	BATextError err;
+
+	form->dtype_name = NULL;
+	form->dtype_len = 0;
+	form->ndim = 0;
+	while (isspace((unsigned char) *p))
+		p++;
 	if (*p != '@')
-		return BA_TEXT_NO_AT;
+	{
+		if ((err = parse_prefix(&p, form)) != BA_TEXT_OK)
+			return err;
+		if (*p != '@')
+			return BA_TEXT_NO_AT;
+	}
 	p++;
 	if ((err = parse_number(&p, UINT32_MAX, &number)) != BA_TEXT_OK)
 		return err;
@@ -90,8 +110,8 @@ ba_text_error_detail(BATextError err)
 	{
 		case BA_TEXT_OK:
 			break;
-		case BA_TEXT_NO_DTYPE:
-			return "The element type and \"[\" were expected.";
+		case BA_TEXT_BAD_START:
+			return "\"@\" and the oid were expected.";
 		case BA_TEXT_NUMBER_EXPECTED:
 			return "A number was expected.";
 		case BA_TEXT_NUMBER_RANGE:

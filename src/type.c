@@ -3,10 +3,10 @@
  *
  * A bigarray value is the oid of the large object holding the array; dtype
  * and shape live in that object's header.  Here: text and binary I/O (the
- * text form, e.g. float8[1000,1000]@16385, names dtype, shape and identity
- * and reads back what it printed), bigarray_create, bigarray_from and the
- * casts from native arrays, the bigarray_agg aggregate, ba_copy, and the
- * functions that report what an array is (ba_dtype, ba_shape, ...).
+ * text form, e.g. @16385, is that identity alone), bigarray_create,
+ * bigarray_from and the casts from native arrays, the bigarray_agg
+ * aggregate, ba_copy, and the functions that report what an array is
+ * (ba_dtype, ba_shape, ...).
  */
 #include "bigarray.h"
 
@@ -17,10 +17,8 @@
 #include "catalog/pg_type_d.h"
 #include "common/int.h"
 #include "lib/stringinfo.h"
-#include "libpq/libpq-fs.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
-#include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
 
 /*
@@ -86,64 +84,23 @@ ba_args_not_null(FunctionCallInfo fcinfo)
 }
 
 /*
- * Whether a large object holds no data yet: pg_restore creates large objects
- * before it restores tables, and writes their data after.
+ * Text and binary I/O.  The identity of an array is its large object, and
+ * a value is printed and sent as that oid alone (@16385), so output never
+ * fails and needs no access to the large object: a row whose array was
+ * dropped (ba_drop does not look for references, as lo_unlink does not),
+ * or whose large object the role may not read, still prints, copies out
+ * and dumps.  Reading elements needs the large object's privilege.
+ *
+ * Input reads that form and 0.1's, which also described the array
+ * (dtype[d1,...]@oid; in binary, oid, element type oid, ndim, dimensions),
+ * so that values kept by clients and COPY files from 0.1 still load.  The
+ * description is checked as written (a known dtype, a shape an array can
+ * have), NOT against the stored array: its shape may have changed since,
+ * and the value means the array whatever its shape now is.  Input does not
+ * open the large object either: pg_restore loads table data before
+ * large-object data, and a dangling handle must restore too.  Reading
+ * through a handle whose large object is missing raises 42704.
  */
-static bool
-large_object_is_empty(Oid loid)
-{
-	Datum		fd;
-	int64		size;
-
-	fd = DirectFunctionCall2(be_lo_open, ObjectIdGetDatum(loid),
-							 Int32GetDatum(INV_READ));
-	size = DatumGetInt64(DirectFunctionCall3(be_lo_lseek64, fd,
-											 Int64GetDatum(0),
-											 Int32GetDatum(SEEK_END)));
-	DirectFunctionCall1(be_lo_close, fd);
-	return size == 0;
-}
-
-static void
-append_identity(StringInfo buf, BADtype dtype, int ndim, const int64 *shape,
-				Oid loid)
-{
-	appendStringInfo(buf, "%s[", ba_dtype_info(dtype)->name);
-	for (int i = 0; i < ndim; i++)
-		appendStringInfo(buf, "%s" INT64_FORMAT, i > 0 ? "," : "", shape[i]);
-	appendStringInfo(buf, "]@%u", loid);
-}
-
-/*
- * Check a value read from text or binary input against the array it names:
- * the large object must exist (42704) and, unless it is still empty, hold
- * an array of that dtype and shape (22P02).
- */
-static void
-check_identity(Oid loid, BADtype dtype, int ndim, const int64 *shape)
-{
-	BAArray    *a;
-
-	ba_shape_nelems(dtype, ndim, shape);
-	if (large_object_is_empty(loid))
-		return;
-	a = ba_open(loid, BA_READ);
-	if (a->dtype != dtype || a->ndim != ndim ||
-		memcmp(a->shape, shape, ndim * sizeof(int64)) != 0)
-	{
-		StringInfoData given;
-		StringInfoData actual;
-
-		initStringInfo(&given);
-		initStringInfo(&actual);
-		append_identity(&given, dtype, ndim, shape, loid);
-		append_identity(&actual, a->dtype, a->ndim, a->shape, loid);
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("bigarray \"%s\" does not match the stored array \"%s\"",
-						given.data, actual.data)));
-	}
-}
 
 static void
 syntax_error(const char *str, const char *why)
@@ -152,7 +109,7 @@ syntax_error(const char *str, const char *why)
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 			 errmsg("invalid input syntax for type bigarray: \"%s\"", str),
 			 errdetail("%s", why),
-			 errhint("The form is dtype[d1,d2,...]@oid, e.g. float8[1000,1000]@16385.")));
+			 errhint("The form is @oid, e.g. @16385 (0.1's dtype[d1,d2,...]@oid is read too).")));
 }
 
 /* The text form's parser (textform.c) has its own copy of BA_MAXDIM. */
@@ -166,16 +123,18 @@ bigarray_in(PG_FUNCTION_ARGS)
 	const char *str = PG_GETARG_CSTRING(0);
 	BATextForm	form;
 	BATextError err = ba_text_parse(str, &form);
-	BADtype		dtype;
 
-	if (err == BA_TEXT_NO_DTYPE)
-		syntax_error(str, ba_text_error_detail(err));
 	/* an unknown type is reported first: it comes first in the value */
-	dtype = ba_dtype_from_name(pnstrdup(form.dtype_name, form.dtype_len));
+	if (form.dtype_len > 0)
+	{
+		BADtype		dtype = ba_dtype_from_name(pnstrdup(form.dtype_name,
+														form.dtype_len));
+
+		if (err == BA_TEXT_OK)
+			ba_shape_nelems(dtype, form.ndim, form.shape);
+	}
 	if (err != BA_TEXT_OK)
 		syntax_error(str, ba_text_error_detail(err));
-
-	check_identity(form.oid, dtype, form.ndim, form.shape);
 	PG_RETURN_OID(form.oid);
 }
 
@@ -183,32 +142,73 @@ PG_FUNCTION_INFO_V1(bigarray_out);
 Datum
 bigarray_out(PG_FUNCTION_ARGS)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	append_identity(&buf, a->dtype, a->ndim, a->shape, a->loid);
-	PG_RETURN_CSTRING(buf.data);
+	PG_RETURN_CSTRING(psprintf("@%u", PG_GETARG_OID(0)));
 }
 
-/*
- * Binary form: oid (uint32), element type oid (uint32), ndim (int32), then
- * each dimension (int64).
- */
+/* Binary form: the oid (uint32). */
 PG_FUNCTION_INFO_V1(bigarray_send);
 Datum
 bigarray_send(PG_FUNCTION_ARGS)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
 	StringInfoData buf;
 
 	pq_begintypsend(&buf);
-	pq_sendint32(&buf, a->loid);
-	pq_sendint32(&buf, ba_dtype_info(a->dtype)->typoid);
-	pq_sendint32(&buf, a->ndim);
-	for (int i = 0; i < a->ndim; i++)
-		pq_sendint64(&buf, a->shape[i]);
+	pq_sendint32(&buf, PG_GETARG_OID(0));
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+static void
+binary_error(const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid external bigarray value"),
+			 errdetail("%s", why)));
+}
+
+/* The dtype of elements of type typoid, or false if bigarray holds none. */
+static bool
+element_type_dtype(Oid typoid, BADtype *dtype)
+{
+	static const BADtype dtypes[] = {BA_FLOAT8, BA_FLOAT4, BA_INT8, BA_INT4, BA_INT2};
+
+	for (int i = 0; i < (int) lengthof(dtypes); i++)
+	{
+		*dtype = dtypes[i];
+		if (ba_dtype_info(*dtype)->typoid == typoid)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * After the oid, 0.1's binary form described the array: element type oid
+ * (uint32), ndim (int32), then each dimension (int64).  Check what buf
+ * holds after the oid is that, and consume it.
+ */
+static void
+recv_description(StringInfo buf)
+{
+	Oid			typoid = pq_getmsgint(buf, 4);
+	int			ndim = pq_getmsgint(buf, 4);
+	int64		shape[BA_MAXDIM];
+	BADtype		dtype;
+
+	if (ndim < 1 || ndim > BA_MAXDIM)
+		binary_error(psprintf("The number of dimensions (%d) is not between 1 and %d.",
+							  ndim, BA_MAXDIM));
+	if (buf->len - buf->cursor != ndim * (int) sizeof(int64))
+		binary_error(psprintf("%d dimensions need %d bytes, not %d.",
+							  ndim, ndim * (int) sizeof(int64), buf->len - buf->cursor));
+	for (int i = 0; i < ndim; i++)
+	{
+		shape[i] = pq_getmsgint64(buf);
+		if (shape[i] < 0)
+			binary_error(psprintf("Dimension %d is negative.", i + 1));
+	}
+	if (!element_type_dtype(typoid, &dtype))
+		binary_error(psprintf("A bigarray cannot hold elements of type oid %u.", typoid));
+	ba_shape_nelems(dtype, ndim, shape);
 }
 
 PG_FUNCTION_INFO_V1(bigarray_recv);
@@ -216,19 +216,18 @@ Datum
 bigarray_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	Oid			loid = pq_getmsgint(buf, 4);
-	Oid			typoid = pq_getmsgint(buf, 4);
-	int			ndim = pq_getmsgint(buf, 4);
-	int64		shape[BA_MAXDIM];
+	int			length = buf->len - buf->cursor;
+	Oid			loid;
 
-	if (ndim < 1 || ndim > BA_MAXDIM)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid number of dimensions in external bigarray value: %d",
-						ndim)));
-	for (int i = 0; i < ndim; i++)
-		shape[i] = pq_getmsgint64(buf);
-	check_identity(loid, ba_dtype_from_typoid(typoid), ndim, shape);
+	/* the oid (4 bytes) or 0.1's form (at least 12 + 8 bytes) */
+	if (length != 4 && length < 12)
+		binary_error(psprintf("A value of %d bytes is neither an oid nor 0.1's description of an array.",
+							  length));
+	loid = pq_getmsgint(buf, 4);
+	if (loid == InvalidOid)
+		binary_error("The oid must not be 0.");
+	if (length > 4)
+		recv_description(buf);
 	PG_RETURN_OID(loid);
 }
 

@@ -3,9 +3,12 @@
 # the large objects byte for byte, and so each array's dtype, shape and
 # contents: all five dtypes, 1-D to 3-D, a shared handle, an empty array,
 # one spanning many pages, int8 values beyond 2^53, an array no column
-# references.  The restored arrays are writable, independently of the
-# originals.  Restored into another cluster, whose xids run into the
-# versions the arrays' headers carry, sessions with cached pages still see
+# references, a dangling handle (its array dropped while a row still
+# references it: it prints, dumps and restores; reading it gives 42704).
+# A role with SELECT on a table but no privilege on its arrays' large
+# objects can SELECT *, COPY TO and pg_dump it.  The restored arrays are
+# writable, independently of the originals.  Restored into another
+# cluster, whose xids run into the versions the arrays' headers carry, sessions with cached pages still see
 # every later commit.
 use strict;
 use warnings;
@@ -36,7 +39,25 @@ $node->safe_psql('src', qq{
 	CREATE TABLE s.n (k text, v bigarray);
 	INSERT INTO s.n VALUES ('int2', ba_fill(bigarray_create('int2', 70000), -7));
 	SELECT bigarray_create('int4', 10) IS NOT NULL AS orphan;
+	CREATE TABLE d (id int PRIMARY KEY, a bigarray);
+	INSERT INTO d VALUES (1, bigarray_create('float8', 3));
+	SELECT ba_drop(a) FROM d;
 });
+my $dangling = $node->safe_psql('src', 'SELECT ba_oid(a) FROM d');
+is($node->safe_psql('src', 'SELECT * FROM d'), "1|\@$dangling",
+	'SELECT * of a dangling handle prints @oid');
+is($node->safe_psql('src', 'COPY d TO STDOUT'), "1\t\@$dangling",
+	'COPY TO of a dangling handle');
+# the SQLSTATE of the error a query raises (or what it printed)
+sub sqlstate
+{
+	my ($cluster, $db, $query, @params) = @_;
+	my (undef, $stdout, $stderr) = $cluster->psql($db,
+		"\\set VERBOSITY verbose\n$query", @params);
+	return $stderr =~ /ERROR:  ([0-9A-Z]{5}):/ ? $1 : "no error: $stdout $stderr";
+}
+my $read_dangling = 'SELECT ba_get(a, 1) FROM d';
+is(sqlstate($node, 'src', $read_dangling), '42704', 'reading through it: 42704');
 # later commits: the headers' versions differ from the creating ones.  The
 # last one comes after 1000 more xids, for the restore into another cluster
 # at the end.
@@ -70,9 +91,10 @@ my $expected = join ' ',
   sort keys %elements;
 is($node->safe_psql('src', $columns_query), $expected, 'the arrays hold what was written');
 
-# the handles as text (dtype[shape]@oid), the registry, the large objects
+# the handles as text (@oid), the registry, the large objects
 my $handles_query = q{
 	SELECT string_agg(format('%s:%s:%s', id, a, b), ' ' ORDER BY id) FROM m;
+	SELECT string_agg(format('%s:%s', id, a), ' ' ORDER BY id) FROM d;
 	SELECT string_agg(v::text, ' ') FROM s.n;
 	SELECT string_agg(loid::text, ',' ORDER BY loid) FROM bigarray_objects;
 	SELECT string_agg(format('%s:%s', oid, md5(lo_get(oid))), ' ' ORDER BY oid)
@@ -105,7 +127,29 @@ for my $restore ([ 'dst', [] ], [ 'dst_parallel', [ '-j', '2' ] ])
 		"249999749999|1\n{9007199254740993,-9223372036854775808,9223372036854775807,0,-1}\n"
 		  . "{{1,2,3,4},{5,6,7,8},{9,10,11,-32768}}",
 		"$db: sums and exact int8 elements");
+	is(sqlstate($node, $db, $read_dangling), '42704',
+		"$db: the dangling handle is there, and reading it gives 42704");
 }
+
+# A role with SELECT on the tables and no privilege on any large object
+# sees every handle, and can dump the tables (without -t, pg_dump would
+# dump the large objects' data too, which needs SELECT on them).
+$node->safe_psql('src', 'CREATE ROLE table_reader LOGIN; GRANT SELECT ON m, d TO table_reader');
+my @as_reader = (extra_params => [ '-U', 'table_reader' ]);
+my $rows = $node->safe_psql('src', 'SELECT * FROM m ORDER BY id');
+like($rows, qr/^1\|big\|\@\d+\|$/m, 'handles print as @oid');
+is($node->safe_psql('src', 'SELECT * FROM m ORDER BY id', @as_reader), $rows,
+	'a role without access to the arrays: SELECT *');
+is($node->safe_psql('src', 'COPY m TO STDOUT', @as_reader), $node->safe_psql('src', 'COPY m TO STDOUT'),
+	'a role without access to the arrays: COPY TO');
+is($node->safe_psql('src', 'COPY d TO STDOUT', @as_reader), "1\t\@$dangling",
+	'a role without access to the arrays: COPY TO of a dangling handle');
+$node->command_ok([ 'pg_dump', '-U', 'table_reader', '-t', 'm', '-t', 'd', '-f',
+	$node->basedir . '/reader.sql', '-d', 'src' ],
+	'a role without access to the arrays: pg_dump -t');
+is(sqlstate($node, 'src', 'SELECT ba_get(a, 1) FROM m WHERE id = 2', @as_reader), '42501',
+	'but it cannot read the elements');
+$node->safe_psql('src', 'REVOKE ALL ON m, d FROM table_reader; DROP ROLE table_reader');
 
 # the restored arrays are writable, and independent of the originals
 is($node->safe_psql('dst', q{
