@@ -1,12 +1,23 @@
-# Differential test: a long random sequence of set, set_slice, fill,
-# append, resize, add, scale, SAVEPOINT, ROLLBACK TO, RELEASE, COMMIT and
-# ROLLBACK is applied, statement by statement in one session, to a bigarray
-# and to a reference: a native array of the same dtype in a table row,
-# ref(v dtype[]), changed with plain SQL in the same transactions, so that
-# PostgreSQL's own transaction semantics, array operations and casts define
-# the expected contents.  They are compared after every COMMIT and ROLLBACK
-# (sometimes from a new backend, so the pages come from the large object)
-# and at random points inside transactions.
+# Differential test: long random sequences of changes to a bigarray are
+# applied, in the same statements and transactions, to a reference: a
+# native array of the same dtype in a table row, ref(v dtype[]), changed
+# with plain SQL, so that PostgreSQL's own transaction semantics, array
+# operations and casts define the expected contents.  diff_check() compares
+# the two as the calling session sees them.
+#
+# Two sessions work on them.  Session 1 runs transactions of set,
+# set_slice, fill, append, resize, add and scale, with SAVEPOINT, ROLLBACK
+# TO and RELEASE, and ends them with COMMIT, ROLLBACK, or PREPARE
+# TRANSACTION and then COMMIT or ROLLBACK PREPARED.  Inside them it also
+# drops the array (ba_drop, or bigarray_gc after deleting its row) in a
+# savepoint or a PL/pgSQL block that is rolled back, runs writes that end in
+# an ERROR in the middle of a statement (caught by a PL/pgSQL exception
+# block, or aborting the transaction or savepoint), and writes that a
+# statement_timeout cancels.  Session 2 reads at any point (it must see
+# what was committed: its snapshot shows it the committed reference), and
+# writes between session 1's transactions, so that each session's cached
+# pages must follow the other's commits.  Sessions sometimes reconnect, so
+# that pages come from the large object.
 #
 # Every dtype runs twice: with 64 kB pages and the default cache, and with
 # 4 kB pages, an 8MB cache and a 12 MiB "ballast" array refilled inside the
@@ -17,19 +28,26 @@
 # beyond 2^53 through the exact int8 paths, halves rounding to even when a
 # float goes into an integer dtype, float8 rounded into float4.
 #
-# A fixed seed runs every time; then a random one (printed; DIFF_SEED and
-# DIFF_STEPS repeat or lengthen a run, e.g. DIFF_STEPS=2000 for a long one).
+# Fixed cases run first: the programs of seeds that once failed, kept in
+# t/data/ as the SQL the generator of their day wrote (a generator change
+# would not draw them again), and a fixed seed of today's generator.  Then
+# a random seed (printed; DIFF_SEED and DIFF_STEPS repeat or lengthen a run,
+# e.g. DIFF_STEPS=2000; DIFF_SECONDS=N keeps drawing fresh seeds for N
+# seconds, for a soak).
 use strict;
 use warnings;
+use File::Basename qw(basename);
+use FindBin;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time);
 
-my $fixed_seed = 20261126;
-my $fixed_steps = 200;
+my $fixed_seed = 20261201;
+my $fixed_steps = 150;
 my $random_seed = $ENV{DIFF_SEED} // (time() * 1000 + $$) % 2**31;
 my $random_steps = $ENV{DIFF_STEPS} // 60;
+my $soak_seconds = $ENV{DIFF_SECONDS} // 0;
 
 my %elsize = (float8 => 8, float4 => 4, int8 => 8, int4 => 4, int2 => 2);
 # |v| a dtype can take, with a margin for float rounding near the limit
@@ -40,20 +58,35 @@ my $ballast_elems = 1572864;    # 12 MiB of float8
 
 my $node = PostgreSQL::Test::Cluster->new('differential');
 $node->init;
+$node->append_conf('postgresql.conf', 'max_prepared_transactions = 4');
 $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION bigarray');
 
 # ---- the random program ---------------------------------------------------
 
 my ($dtype, $perpage, $ballast);    # of the run being generated
-my @sql;                            # its statements
+my @prog;                           # its items: [session, kind, sql]
+our $session;                       # the session emit() writes for
 my %st;                             # model: n (size), m (bound on |v|), p (net scale)
 my @saved;                          # model at each open savepoint (1-based)
-my $in_tx;
+my $in_tx;                          # session 1 is in a transaction
 my $nchecks;
 my $nballast;
 
-sub emit { push @sql, @_ }
+# Items: 'do' must succeed, 'fail' must raise an ERROR, 'check' must
+# report 'ok', 'reconnect' starts a new backend for the session.
+sub emit { push @prog, [ $session, 'do', $_ ] for @_ }
+sub emit_failing { push @prog, [ $session, 'fail', $_[0] ] }
+sub reconnect { push @prog, [ $session, 'reconnect', '' ] }
+
+sub check
+{
+	my ($where) = @_;
+	$nchecks++;
+	push @prog, [ $session, 'check',
+		"SELECT 'chk|' || \$\$$where\$\$ || '|' || diff_check();" ];
+}
+
 sub pick { $_[ int(rand(@_)) ] }
 sub irand { my ($lo, $hi) = @_; return $lo + int(rand($hi - $lo + 1)) }
 sub integer_dtype { $dtype =~ /^int/ }
@@ -253,12 +286,6 @@ sub op_ballast
 		"SELECT 'peak|' || peak_bytes FROM bigarray_cache_stats();");
 }
 
-sub check
-{
-	my ($where) = @_;
-	$nchecks++;
-	emit("SELECT 'chk|' || \$\$$where\$\$ || '|' || diff_check();");
-}
 
 sub op_savepoint
 {
@@ -284,18 +311,127 @@ sub op_release
 	emit("RELEASE sp$k;");
 }
 
+# A data operation whose effects are all undone: its statements, written as
+# for any other, run inside a PL/pgSQL block that then fails and catches
+# its own error; the model stays as it was.
+sub op_error_caught
+{
+	my %before = %st;
+	my $from = @prog;
+	data_op();
+	my @stmts = map { $_->[2] } splice(@prog, $from);
+	return unless @stmts;
+	s/^SELECT /PERFORM /, s/\$\$/\$q\$/g for @stmts;
+	emit("DO \$\$ BEGIN\n" . join("\n", @stmts)
+		  . "\nPERFORM 1 / 0;\nEXCEPTION WHEN division_by_zero THEN NULL;\nEND \$\$;");
+	%st = %before;
+}
+
+# A statement that writes the array and then fails, or is cancelled by
+# statement_timeout while it writes or after; what it leaves of the
+# transaction or savepoint is rolled back.
+sub failing_statement
+{
+	my ($cancel) = @_;
+	my ($v) = value();
+	my $write = pick("ba_fill(a, $v)", "ba_set(a, " . irand(1, $st{n} || 1) . ", $v)",
+		"ba_scale(a, 0.5)", "ba_resize(a, " . irand(0, 5 * $perpage) . ")");
+	$write = "ba_fill(b, $v) IS NOT NULL AND $write" if $ballast && rand() < 0.5;
+	my $from = $write =~ /\bb\b/ ? 'arr, ballast' : 'arr';
+	return $cancel
+	  ? "SELECT $write IS NOT NULL, pg_sleep(0.2) FROM $from;"
+	  : "SELECT CASE WHEN $write IS NOT NULL THEN 1 / 0 END FROM $from;";
+}
+
+sub op_error_in_tx
+{
+	my $cancel = rand() < 0.4;
+	if (@saved && rand() < 0.7)
+	{
+		# rolled back to a savepoint taken before it (with its SET LOCAL)
+		emit('SET LOCAL statement_timeout = ' . timeout_ms() . ';') if $cancel;
+		emit_failing(failing_statement($cancel));
+		op_rollback_to();
+		return;
+	}
+	if ($cancel)
+	{
+		emit('SAVEPOINT c;', 'SET LOCAL statement_timeout = ' . timeout_ms() . ';');
+		emit_failing(failing_statement(1));
+		emit('ROLLBACK TO c;', 'RELEASE c;');
+		return;
+	}
+	emit_failing(failing_statement(0));
+	end_tx(0, 1);
+}
+
+# Long enough for the ROLLBACK after the cancelled statement not to be
+# cancelled too; the statement itself sleeps 200 ms after its write.
+sub timeout_ms { pick(5, 20, 50) }
+
+sub op_cancel_alone
+{
+	emit('BEGIN;', 'SET LOCAL statement_timeout = ' . timeout_ms() . ';');
+	emit_failing(failing_statement(1));
+	emit('ROLLBACK;');
+}
+
+# The array dropped and the drop undone: by ROLLBACK TO, or by a caught
+# exception; by ba_drop, or by bigarray_gc once its row is deleted.
+sub op_drop_undone
+{
+	my $how = irand(1, 4);
+	if ($how == 1)
+	{
+		emit('SAVEPOINT d;', 'SELECT ba_drop(a) FROM arr;');
+		emit_failing('SELECT ba_get(a, 1) FROM arr;') if rand() < 0.5;
+		emit('ROLLBACK TO d;', 'RELEASE d;');
+	}
+	elsif ($how == 2)
+	{
+		emit('SAVEPOINT d;', 'DELETE FROM arr;', 'SELECT bigarray_gc() >= 1;',
+			'ROLLBACK TO d;', 'RELEASE d;');
+	}
+	elsif ($how == 3)
+	{
+		emit("DO \$\$ BEGIN PERFORM ba_drop(a) FROM arr; PERFORM 1 / 0;\n"
+			  . "EXCEPTION WHEN division_by_zero THEN NULL; END \$\$;");
+	}
+	else
+	{
+		emit("DO \$\$ BEGIN DELETE FROM arr; PERFORM bigarray_gc(); PERFORM 1 / 0;\n"
+			  . "EXCEPTION WHEN division_by_zero THEN NULL; END \$\$;");
+	}
+}
+
 # the model at BEGIN, for ROLLBACK
 my %at_begin;
 
+# End session 1's transaction: COMMIT or ROLLBACK, sometimes through
+# PREPARE TRANSACTION (with a look from either session while it is
+# prepared: it must see the state before the transaction).  An aborted
+# transaction can only be rolled back.
 sub end_tx
 {
-	my ($commit) = @_;
-	emit($commit ? 'COMMIT;' : 'ROLLBACK;');
+	my ($commit, $aborted) = @_;
+	if (!$aborted && rand() < 0.15)
+	{
+		emit("PREPARE TRANSACTION 'diff';");
+		if (rand() < 0.5)
+		{
+			local $session = pick(1, 2);
+			check('while prepared');
+		}
+		emit($commit ? "COMMIT PREPARED 'diff';" : "ROLLBACK PREPARED 'diff';");
+	}
+	else
+	{
+		emit($commit ? 'COMMIT;' : 'ROLLBACK;');
+	}
 	%st = %at_begin unless $commit;
 	@saved = ();
 	$in_tx = 0;
-	# sometimes a new backend: nothing cached, every page from the large object
-	emit('\\c') if rand() < 0.3;
+	reconnect() if rand() < 0.2;
 	check($commit ? 'after COMMIT' : 'after ROLLBACK');
 }
 
@@ -316,15 +452,37 @@ sub data_op
 	}
 }
 
-# The program for one run: SQL text and the number of checks in it.
+# Session 2 writes while session 1 is between transactions: one statement,
+# or a short transaction it commits or rolls back.
+sub session2_writes
+{
+	local $session = 2;
+	if (rand() < 0.5)
+	{
+		data_op();
+	}
+	else
+	{
+		my %before = %st;
+		emit('BEGIN;');
+		data_op() for 1 .. irand(1, 3);
+		if (rand() < 0.7) { emit('COMMIT;') }
+		else { emit('ROLLBACK;'); %st = %before }
+	}
+	reconnect() if rand() < 0.1;
+	check('session 2, after its write');
+}
+
+# The program for one run.
 sub program
 {
 	my ($steps) = @_;
-	@sql = ();
+	@prog = ();
 	@saved = ();
 	$in_tx = 0;
 	$nchecks = 0;
 	$nballast = 0;
+	$session = 1;
 	my $n = int($perpage * (1.5 + rand(2)));
 	%st = (n => $n, m => 0, p => 1);
 	emit("CREATE TABLE arr (a bigarray);",
@@ -341,9 +499,15 @@ sub program
 		emit("-- step $step");
 		if (!$in_tx)
 		{
-			if (rand() < 0.15)
+			my $r = rand();
+			if ($r < 0.12)
 			{
-				data_op();    # autocommit
+				session2_writes();
+				next;
+			}
+			if ($r < 0.24)
+			{
+				$r < 0.21 ? data_op() : op_cancel_alone();
 				check('after an autocommit statement');
 				next;
 			}
@@ -352,16 +516,19 @@ sub program
 			%at_begin = %st;
 		}
 		my $r = rand(100);
-		if    ($r < 55) { data_op() }
-		elsif ($r < 65) { op_savepoint() }
-		elsif ($r < 72) { op_rollback_to() }
-		elsif ($r < 76) { op_release() }
-		elsif ($r < 86) { check("step $step, in a transaction") }
+		if    ($r < 50) { data_op() }
+		elsif ($r < 58) { op_savepoint() }
+		elsif ($r < 64) { op_rollback_to() }
+		elsif ($r < 67) { op_release() }
+		elsif ($r < 74) { check("step $step, in a transaction") }
+		elsif ($r < 78) { local $session = 2; check("step $step, session 2 during a transaction") }
+		elsif ($r < 81) { op_drop_undone() }
+		elsif ($r < 84) { op_error_caught() }
+		elsif ($r < 87) { op_error_in_tx() }
 		elsif ($r < 96) { end_tx(1) }
 		else            { end_tx(0) }
 	}
 	end_tx(1) if $in_tx;
-	return join("\n", @sql) . "\n";
 }
 
 # ---- the comparison, in SQL -----------------------------------------------
@@ -410,9 +577,95 @@ END
 };
 }
 
-# ---- the runs -------------------------------------------------------------
 
-# Each dtype and page size draws its own sequence from the seed.
+# ---- running a program ----------------------------------------------------
+
+sub connect_session
+{
+	my $s = $node->background_psql('postgres', on_error_stop => 0);
+	$s->set_query_timer_restart();
+	$s->query_safe('SET client_min_messages = warning');
+	return $s;
+}
+
+# Run the items; returns (number of checks passed, failures).
+sub execute
+{
+	my ($small) = @_;
+	local $ENV{PGOPTIONS} = $small
+	  ? '-c bigarray.page_size=4kB -c bigarray.cache_size=8MB' : '';
+	my @s = (undef, connect_session(), connect_session());
+	my ($passed, @bad) = (0);
+	my $peak_filled = 0;
+	my $i = 0;
+	while ($i < @prog && !@bad)
+	{
+		my ($sess, $kind, $sql) = @{ $prog[$i] };
+		my $s = $s[$sess];
+		if ($kind eq 'reconnect')
+		{
+			$s->quit;
+			$s[$sess] = connect_session();
+			$i++;
+			next;
+		}
+		if ($kind eq 'do')
+		{
+			my @batch;
+			while ($i < @prog && $prog[$i][0] == $sess && $prog[$i][1] eq 'do')
+			{
+				push @batch, $prog[$i++][2];
+			}
+			$sql = join "\n", @batch;
+		}
+		else
+		{
+			$i++;
+		}
+		my ($out, $failed) = $s->query($sql);
+		my $err = $s->{stderr};
+		$s->{stderr} = '';
+		$peak_filled ||= grep { $_ >= 8 << 20 } $out =~ /^peak\|(\d+)$/mg;
+		if ($kind eq 'do' && $failed)
+		{
+			push @bad, "session $sess: $err\nin: $sql";
+		}
+		elsif ($kind eq 'fail' && $err !~ /ERROR/)
+		{
+			push @bad, "session $sess: no ERROR from: $sql";
+		}
+		elsif ($kind eq 'check')
+		{
+			if ($out =~ /^chk\|.*\|ok$/ && !$failed) { $passed++ }
+			else { push @bad, "session $sess: differs: $out $err" }
+		}
+	}
+	$_->quit for @s[ 1, 2 ];
+	push @bad, 'the cache never filled up' if $nballast && !$peak_filled && !@bad;
+	return ($passed, @bad);
+}
+
+sub write_script
+{
+	my ($file) = @_;
+	open my $fh, '>', $file or die "$file: $!";
+	for (@prog)
+	{
+		my ($sess, $kind, $sql) = @$_;
+		print $fh "-- session $sess" . ($kind eq 'do' ? '' : ", $kind") . "\n$sql\n";
+	}
+	close $fh;
+}
+
+sub cleanup
+{
+	$node->safe_psql('postgres', "ROLLBACK PREPARED 'diff'")
+	  if $node->safe_psql('postgres', "SELECT count(*) FROM pg_prepared_xacts") > 0;
+	$node->safe_psql('postgres',
+		'DROP TABLE IF EXISTS arr, ref, addend, ballast; DROP FUNCTION IF EXISTS diff_check()');
+}
+
+# One generated run: each dtype and page size draws its own sequence.
 sub run
 {
 	my ($seed, $steps, $config, $index) = @_;
@@ -421,52 +674,80 @@ sub run
 	$ballast = $small;
 	$perpage = ($small ? 4096 : 65536) / $elsize{$dtype};
 	my $name = "$dtype, $config pages, seed $seed+$index, $steps steps";
-	my $script = check_function() . program($steps);
+	program($steps);
 	my $file = "$PostgreSQL::Test::Utils::tmp_check/differential_${dtype}_${config}_$seed.sql";
-	open my $fh, '>', $file or die "$file: $!";
-	print $fh $script;
-	close $fh;
-
-	local $ENV{PGOPTIONS} = $small
-	  ? '-c bigarray.page_size=4kB -c bigarray.cache_size=8MB' : '';
+	write_script($file);
+	$node->safe_psql('postgres', check_function());
 	my $t0 = time;
-	my ($ret, $out, $err) = $node->psql('postgres', $script,
-		timeout => $PostgreSQL::Test::Utils::timeout_default);
-	my @checks = $out =~ /^chk\|(.*)$/mg;
-	my @bad = grep { !/\|ok$/ } @checks;
-	# a ballast fill must really fill the cache up
-	my $filled = grep { $_ >= 8 << 20 } $out =~ /^peak\|(\d+)$/mg;
-	my $ok = $ret == 0 && @checks == $nchecks && !@bad && ($filled || !$nballast);
-	ok($ok, sprintf("%s: %d comparisons equal%s (%.1f s)", $name, scalar @checks,
+	my ($passed, @bad) = execute($small);
+	my $ok = !@bad && $passed == $nchecks;
+	ok($ok, sprintf("%s: %d comparisons equal%s (%.1f s)", $name, $passed,
 		$nballast ? ", cache filled by $nballast ballast fills" : '', time - $t0));
-	$node->safe_psql('postgres',
-		'DROP TABLE IF EXISTS arr, ref, addend, ballast; DROP FUNCTION IF EXISTS diff_check()');
-	return if $ok;
-	diag("script: $file");
-	diag('the cache never filled up') if $nballast && !$filled;
-	diag("psql exit $ret: $err") if $ret;
-	if ($err =~ /:(\d+): ERROR/)
-	{
-		my $line = $1;
-		my @lines = split /\n/, $script;
-		my ($step) = grep { /^-- step/ } reverse @lines[ 0 .. $line - 1 ];
-		diag("at line $line ($step): $lines[$line - 1]");
-	}
-	diag("differs $_") for @bad[ 0 .. ($#bad < 4 ? $#bad : 4) ];
+	cleanup();
+	return 1 if $ok;
+	diag("program: $file");
+	diag($_) for @bad;
+	return 0;
 }
 
+# A kept program: SQL for one session, whose chk| lines must all say ok.
+sub replay
+{
+	my ($file) = @_;
+	my ($cfg) = $file =~ /_(4kB|64kB)\.sql$/;
+	local $ENV{PGOPTIONS} = $cfg eq '4kB'
+	  ? '-c bigarray.page_size=4kB -c bigarray.cache_size=8MB' : '';
+	my ($ret, $out, $err) = $node->psql('postgres', slurp_file($file));
+	my @checks = $out =~ /^chk\|(.*)$/mg;
+	my @bad = grep { !/\|ok$/ } @checks;
+	ok($ret == 0 && @checks && !@bad,
+		basename($file) . ': ' . scalar(@checks) . ' comparisons equal');
+	diag("psql: $err") if $ret;
+	diag("differs $_") for @bad[ 0 .. ($#bad < 4 ? $#bad : 4) ];
+	cleanup();
+}
+
+# ---- the runs -------------------------------------------------------------
+
+replay($_) for sort glob("$FindBin::RealBin/data/diff_*.sql");
+
+sub all_dtypes
+{
+	my ($seed, $steps) = @_;
+	my ($index, $failed) = (0, 0);
+	for my $d (qw(float8 float4 int8 int4 int2))
+	{
+		$dtype = $d;
+		for my $config ('64kB', '4kB')
+		{
+			$failed++ unless run($seed, $steps, $config, $index);
+			$index++;
+		}
+	}
+	return $failed;
+}
+
+all_dtypes($fixed_seed, $fixed_steps);
 diag("differential: random seed $random_seed, $random_steps steps "
 	  . "(DIFF_SEED=$random_seed DIFF_STEPS=$random_steps repeats it)");
-my $index = 0;
-for my $d (qw(float8 float4 int8 int4 int2))
+all_dtypes($random_seed, $random_steps);
+
+# soak: fresh seeds until the time is up
+if ($soak_seconds > 0)
 {
-	$dtype = $d;
-	for my $config ('64kB', '4kB')
+	my $end = time + $soak_seconds;
+	my ($seeds, $failing) = (0, 0);
+	while (time < $end)
 	{
-		run($fixed_seed, $fixed_steps, $config, $index);
-		run($random_seed, $random_steps, $config, $index);
-		$index++;
+		my $seed = int(rand(2**31));
+		$seeds++;
+		if (all_dtypes($seed, $random_steps))
+		{
+			$failing++;
+			diag("soak: seed $seed failed (DIFF_SEED=$seed DIFF_STEPS=$random_steps)");
+		}
 	}
+	diag("soak: $seeds seeds, $failing failing");
 }
 
 $node->stop;
