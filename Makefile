@@ -6,6 +6,7 @@
 #   make check-core          the core's C tests (also -asan, -valgrind variants)
 #   make bench-core          fault costs and streaming throughput of the core
 #   make bench               bigarray against float8[] and raw large objects
+#   make soak                random tests with fresh seeds (SOAK_MINUTES=30)
 
 PG_CONFIG ?= pg_config
 
@@ -41,6 +42,10 @@ include $(PGXS)
 # of their own, so say which one plain "make" builds.
 .DEFAULT_GOAL := all
 $(shlib): $(CORE_LIB)
+
+.PHONY: soak
+soak:
+	bash scripts/soak.sh
 
 # PGXS knows no header dependencies: every file includes the one header.
 $(OBJS): src/bigarray.h $(wildcard src/*.h include/bigarray/*.h)

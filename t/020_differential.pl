@@ -747,7 +747,8 @@ if ($soak_seconds > 0)
 			diag("soak: seed $seed failed (DIFF_SEED=$seed DIFF_STEPS=$random_steps)");
 		}
 	}
-	diag("soak: $seeds seeds, $failing failing");
+	diag("soak: $seeds seeds, $failing failing, " . $seeds * 10 * $random_steps
+		  . " steps in " . $seeds * 10 . " runs");
 }
 
 $node->stop;
