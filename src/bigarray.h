@@ -106,6 +106,28 @@ typedef struct BAFile BAFile;	/* storage.c: BigFile over a large object */
  * An array as this backend sees it in the current transaction.  The SQL
  * layer reads dtype, elsize, ndim, shape and nelems; the rest belongs to
  * cache.c and xact.c.
+ *
+ * Entries and their cached pages outlive transactions.  Why each piece of
+ * state is right after every kind of transaction end (xact.c makes the
+ * transitions):
+ *
+ *  - dtype and elsize never change for an array.
+ *  - shape (ndim, shape, nelems) is the one this transaction sees.  COMMIT
+ *    wrote it into the header.  ABORT and PREPARE clear validated_snapshot,
+ *    so the next ba_open() reads the header again; subtransaction abort puts
+ *    back the shape saved when it began (header_stack).  On a standby each
+ *    new snapshot generation reads the header again.
+ *  - cached pages belong to cached_version.  Versions change only at
+ *    commit (the header written at PRE_COMMIT carries a new one), so a
+ *    reader whose snapshot shows another version drops its pages.  COMMIT
+ *    leaves the pages holding what was stored under the new version.  ABORT
+ *    drops dirty pages, and every page if the large object was changed in
+ *    the transaction (lo_changed), leaving only pages loaded from committed
+ *    bytes, whose version the header keeps.  Subtransaction abort rolls
+ *    pages back through virtmem undo levels and drops pages loaded from
+ *    bytes the subtransaction wrote (storage.c).  PREPARE drops every page
+ *    and the version: the outcome is decided elsewhere.  A standby never
+ *    writes; replayed commits come with new versions.
  */
 typedef struct BAArray
 {
@@ -124,28 +146,37 @@ typedef struct BAArray
 	uint64		cached_version; /* header version the pages belong to */
 
 	/*
-	 * State kept across statements and transactions.  Each field says why
-	 * it is right after commit, abort, subtransaction abort, PREPARE and a
-	 * standby's replay; xact.c holds the transitions.
-	 *
 	 * validated_snapshot: the snapshot generation (ba_snapshot_generation())
 	 * under which the header was last read.  Generations are exact: a new
 	 * one starts whenever the active snapshot differs in any field that
 	 * decides visibility (on a standby the running xids are in subxip), at
 	 * every subtransaction abort and at every transaction end, so an equal
 	 * generation means the header read then is still the visible one.
+	 * 0: read it at the next ba_open().
 	 */
 	uint64		validated_snapshot;
-	/* privileges checked for this user, under this generation, these modes */
+	/*
+	 * Privileges checked for this user, under this generation, for these
+	 * modes (BA_READ, BA_WRITE): a GRANT or REVOKE, committed here or
+	 * replayed on a standby, counts from the next snapshot, as for lo_open.
+	 */
 	Oid			checked_user;
 	uint64		checked_snapshot;
-	int			checked_mode;	/* BA_READ, BA_WRITE */
-	int			write_level;	/* nest level holding the write lock, 0 = none */
-	int			created_level;	/* nest level that created it, 0 = older */
+	int			checked_mode;
+	/*
+	 * The nest levels that hold the array's write lock and that created its
+	 * large object, 0 = none / older: they follow PostgreSQL, which moves
+	 * both to the parent at subtransaction commit, undoes both at
+	 * subtransaction abort of that level, and ends both with the
+	 * transaction (PREPARE hands them to the prepared transaction).
+	 */
+	int			write_level;
+	int			created_level;
 	/*
 	 * Nest level whose ba_drop() unlinked it, 0 = none.  An array written in
 	 * this transaction keeps its pages and shape while dropped, hidden from
 	 * ba_open(), so that ROLLBACK TO SAVEPOINT gives it back as it was.
+	 * Commit (and PREPARE) forget it: PRE_COMMIT writes nothing back for it.
 	 */
 	int			dropped_level;
 	/*
@@ -154,7 +185,8 @@ typedef struct BAArray
 	 * them, so an abort must drop every clean page, not only dirty ones.
 	 */
 	bool		lo_changed;
-	int			header_depth;	/* saved header states, one per level */
+	/* the shape saved at each subtransaction opened since it was written */
+	int			header_depth;
 	BAHeader   *header_stack;
 } BAArray;
 

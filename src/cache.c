@@ -45,11 +45,25 @@ typedef struct BAPinRecord
 	SubTransactionId subid;		/* released if this one aborts */
 } BAPinRecord;
 
+/*
+ * The backend's pages and arrays, kept across transactions: see BAArray in
+ * bigarray.h for why each array's pages and shape are right after every
+ * kind of transaction end.
+ */
 static RAM *cache_ram = NULL;
 static HTAB *cache_arrays = NULL;
-/* the last transaction that opened an array: it keeps the page size */
+/*
+ * The last transaction that opened an array: a new page size is taken only
+ * at the first array a later transaction opens, when nothing is pinned,
+ * dirty or held by the SQL layer.
+ */
 static LocalTransactionId cache_used_lxid = InvalidLocalTransactionId;
 
+/*
+ * Pins held now.  None outlives the transaction: PRE_COMMIT and ABORT
+ * release what is left, subtransaction abort what the subtransaction took
+ * (subid), so an ERROR never leaves a page pinned.
+ */
 static BAPinRecord *pins = NULL;
 static int	npins = 0;
 static int	maxpins = 0;

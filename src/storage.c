@@ -35,7 +35,12 @@ StaticAssertDecl(BA_DATA_OFFSET == LOBLKSIZE,
 StaticAssertDecl(sizeof(BAHeader) <= BA_DATA_OFFSET,
 				 "the header must fit before the elements");
 
-/* A large-object descriptor and where PostgreSQL will close it. */
+/*
+ * A large-object descriptor and where PostgreSQL will close it: at the end
+ * of the transaction that opened it (commit, abort or PREPARE alike), or
+ * at the abort of the subtransaction that opened it.  Both are recorded so
+ * that a closed descriptor is never used; it is reopened instead.
+ */
 typedef struct BADescriptor
 {
 	int			fd;				/* -1: none */
@@ -44,9 +49,11 @@ typedef struct BADescriptor
 } BADescriptor;
 
 /*
- * A block loaded at a nest level while pages of the array had been written
- * early: if that level aborts, the block's bytes in the large object go back
- * to older ones, and the page must be loaded again.
+ * A block loaded at a nest level after the transaction changed the large
+ * object (BAArray.lo_changed): if that level aborts, the block's bytes in
+ * the large object may go back to older ones, and the page must be loaded
+ * again.  Moved to the parent at subtransaction commit; forgotten at the
+ * transaction's end, where lo_changed makes abort drop every page.
  */
 typedef struct BALoadedBlock
 {
@@ -65,7 +72,10 @@ struct BAFile
 	int			maxloaded;
 };
 
-/* The error caught in loadblk/storeblk, waiting to be re-thrown. */
+/*
+ * The error caught in loadblk/storeblk, waiting to be re-thrown; cleared
+ * when it is, and at abort (an ERROR may have ended the transaction first).
+ */
 static ErrorData *pending_error = NULL;
 static MemoryContext pending_error_cxt = NULL;
 

@@ -20,7 +20,12 @@
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
-/* The arrays locked for writing in this transaction. */
+/*
+ * The arrays locked for writing in this transaction: emptied at every end
+ * (COMMIT, ABORT, PREPARE); an array first locked in a subtransaction
+ * leaves it when that subtransaction aborts, since PostgreSQL releases the
+ * lock with it.
+ */
 static BAArray **written = NULL;
 static int	nwritten = 0;
 static int	maxwritten = 0;
