@@ -693,8 +693,9 @@ bigarray_gc(PG_FUNCTION_ARGS)
 	other_temp = hash_get_num_entries(gc.other_temp);
 	if (other_temp > 0)
 		ereport(NOTICE,
-				(errmsg("%ld temporary tables of other sessions were not read",
-						other_temp),
+				(errmsg_plural("%ld temporary table of another session was not read",
+							   "%ld temporary tables of other sessions were not read",
+							   other_temp, other_temp),
 				 errdetail("An array referenced only from another session's temporary table counts as unreferenced.")));
 	PG_RETURN_INT64(dropped);
 }
