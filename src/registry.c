@@ -164,7 +164,6 @@ ba_drop(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-
 /* ---- bigarray_gc(): finding every reference ---- */
 
 /* How a type holds bigarrays, if it does. */
@@ -229,6 +228,7 @@ type_shape(GCState *gc, Oid typid, Oid *inner)
 		return entry->shape;
 	}
 	check_stack_depth();
+	*inner = InvalidOid;
 	tuple = SearchSysCache1(TYPEOID, ObjectIdGetDatum(typid));
 	if (!HeapTupleIsValid(tuple))
 		return SHAPE_UNKNOWN;
