@@ -478,14 +478,13 @@ lock_new_relations(GCState *gc)
 		scan = systable_beginscan(classrel, ClassOidIndexId, true, &dirty,
 								  1, &key);
 		tuple = systable_getnext(scan);
-		if (HeapTupleIsValid(tuple))
+		form = HeapTupleIsValid(tuple) ? (Form_pg_class) GETSTRUCT(tuple) : NULL;
+		/* other kinds (composite types, views, ...) have no rows to read */
+		if (form != NULL && (form->relkind == RELKIND_RELATION ||
+							 form->relkind == RELKIND_MATVIEW))
 		{
-			form = (Form_pg_class) GETSTRUCT(tuple);
-			if (form->relkind != RELKIND_RELATION &&
-				form->relkind != RELKIND_MATVIEW)
-				 /* no rows to read */ ;
-			else if (form->relpersistence == RELPERSISTENCE_TEMP &&
-					 !isTempNamespace(form->relnamespace))
+			if (form->relpersistence == RELPERSISTENCE_TEMP &&
+				!isTempNamespace(form->relnamespace))
 				hash_search(gc->other_temp, relid, HASH_ENTER, NULL);
 			else
 				newrels[nnew++] = *relid;
