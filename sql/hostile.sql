@@ -276,6 +276,87 @@ SELECT count(ba_drop(a)) FROM hostile_corrupt;
 DROP TABLE hostile_corrupt;
 DROP FUNCTION read_sqlstate(bigarray);
 
+-- a hostile search_path: a plain role with CREATE on a schema puts
+-- operators there, ahead of pg_catalog, and functions for casts, that log
+-- who ran them and try to make the role superuser.  Nothing the extension runs
+-- may resolve a name through the caller's search_path: neither for the
+-- role itself (bigarray_create, bigarray_from, ba_drop, and bigarray_gc,
+-- which it may not run) nor for a superuser with the same search_path.
+CREATE ROLE regress_hostile_alice;
+CREATE SCHEMA hostile_evil AUTHORIZATION regress_hostile_alice;
+CREATE TABLE hostile_evil_log (who name, what text);
+GRANT INSERT ON hostile_evil_log TO PUBLIC;
+CREATE FUNCTION hostile_sqlstate(query text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE query;
+	RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLSTATE;
+END $$;
+SET ROLE regress_hostile_alice;
+CREATE FUNCTION hostile_evil.trap(what text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO public.hostile_evil_log VALUES (current_user, what);
+	BEGIN
+		ALTER ROLE regress_hostile_alice SUPERUSER;
+	EXCEPTION WHEN insufficient_privilege THEN
+	END;
+END $$;
+CREATE FUNCTION hostile_evil.oid_eq(oid, oid) RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN PERFORM hostile_evil.trap('oid = oid'); RETURN $1 OPERATOR(pg_catalog.=) $2; END $$;
+CREATE FUNCTION hostile_evil.oid_ne(oid, oid) RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN PERFORM hostile_evil.trap('oid <> oid'); RETURN $1 OPERATOR(pg_catalog.<>) $2; END $$;
+CREATE FUNCTION hostile_evil.char_eq("char", "char") RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN PERFORM hostile_evil.trap('char = char'); RETURN $1 OPERATOR(pg_catalog.=) $2; END $$;
+CREATE FUNCTION hostile_evil.int2_int4_gt(int2, int4) RETURNS bool LANGUAGE plpgsql AS $$
+BEGIN PERFORM hostile_evil.trap('int2 > int4'); RETURN $1 OPERATOR(pg_catalog.>) $2; END $$;
+CREATE OPERATOR hostile_evil.= (LEFTARG = oid, RIGHTARG = oid, FUNCTION = hostile_evil.oid_eq);
+CREATE OPERATOR hostile_evil.<> (LEFTARG = oid, RIGHTARG = oid, FUNCTION = hostile_evil.oid_ne);
+CREATE OPERATOR hostile_evil.= (LEFTARG = "char", RIGHTARG = "char", FUNCTION = hostile_evil.char_eq);
+CREATE OPERATOR hostile_evil.> (LEFTARG = int2, RIGHTARG = int4, FUNCTION = hostile_evil.int2_int4_gt);
+CREATE FUNCTION hostile_evil.text_to_oid(text) RETURNS oid LANGUAGE plpgsql AS $$
+BEGIN PERFORM hostile_evil.trap('text::oid'); RETURN 0; END $$;
+CREATE FUNCTION hostile_evil.int4_to_text(int4) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN PERFORM hostile_evil.trap('int4::text'); RETURN ''; END $$;
+RESET ROLE;
+-- a cast needs the owner of one of its types: the superuser adds them,
+-- as a careless administrator would
+CREATE CAST (text AS oid) WITH FUNCTION hostile_evil.text_to_oid(text) AS IMPLICIT;
+CREATE CAST (int4 AS text) WITH FUNCTION hostile_evil.int4_to_text(int4) AS IMPLICIT;
+
+SET ROLE regress_hostile_alice;
+SET search_path = hostile_evil, pg_catalog, public;
+CREATE TABLE hostile_evil.mine (a bigarray);
+INSERT INTO hostile_evil.mine VALUES (bigarray_create('float8', 3)), (bigarray_from('{1,2}'::int4[]));
+SELECT ba_drop(a) FROM hostile_evil.mine;
+SELECT bigarray_create('int2', 2) IS NOT NULL;
+SELECT public.hostile_sqlstate('SELECT bigarray_gc()') AS gc_by_plain_role \gset
+RESET search_path;
+RESET ROLE;
+SELECT rolsuper AS alice_super_after_own_calls FROM pg_roles WHERE rolname = 'regress_hostile_alice' \gset
+SELECT count(*) AS hostile_ran_for_alice FROM hostile_evil_log \gset
+-- the same search_path in a superuser's session
+SET search_path = hostile_evil, pg_catalog, public;
+SELECT bigarray_gc() >= 1;
+SELECT ba_drop(bigarray_create('int4', 5));
+RESET search_path;
+-- (the casts would run in pgTAP's own queries: gone before them)
+DROP CAST (text AS oid);
+DROP CAST (int4 AS text);
+SELECT is(:'gc_by_plain_role'::text, '42501', 'gc: refused for a plain role');
+SELECT is(:hostile_ran_for_alice::int8, 0::int8, 'plain role: no hostile operator, function or cast ran');
+SELECT is(:'alice_super_after_own_calls'::bool, false, 'plain role: not superuser');
+SELECT is((SELECT count(*) FROM hostile_evil_log), 0::int8, 'superuser: no hostile operator, function or cast ran');
+SELECT is((SELECT rolsuper FROM pg_roles WHERE rolname = 'regress_hostile_alice'), false, 'superuser: alice not superuser');
+SELECT is((SELECT count(*) FROM hostile_evil.mine m JOIN pg_largeobject_metadata l ON l.oid = ba_oid(m.a)), 0::int8,
+	'ba_drop dropped the arrays');
+SELECT is((SELECT count(*) FROM hostile_evil.mine m JOIN bigarray_objects r ON r.loid = ba_oid(m.a)), 0::int8,
+	'ba_drop unregistered them');
+DROP SCHEMA hostile_evil CASCADE;
+DROP TABLE hostile_evil_log;
+DROP FUNCTION hostile_sqlstate(text);
+DROP ROLE regress_hostile_alice;
+
 -- the server survived it all
 SELECT is(pg_postmaster_start_time(), :'started'::timestamptz, 'no backend crashed');
 SELECT * FROM finish();
