@@ -682,6 +682,14 @@ bigarray_gc(PG_FUNCTION_ARGS)
 			skipped++;
 			continue;
 		}
+		/*
+		 * Waits for a transaction changing or dropping it (ba_drop() holds
+		 * the same lock); the catalog snapshot may predate its commit.
+		 */
+		LockDatabaseObject(LargeObjectRelationId, loid, 0, ExclusiveLock);
+		InvalidateCatalogSnapshot();
+		if (!LargeObjectExists(loid))
+			continue;			/* dropped meanwhile, unregistered with it */
 		drop_array(loid);
 		dropped++;
 	}
