@@ -222,9 +222,11 @@ int			pagefault_init(void);
 VMA		   *virt_lookup_vma(const void *addr);
 
 /*
- * Reclaim least recently used clean, unpinned pages of ram (unmapping them
- * everywhere) down to its cap, or at least one page when it has no cap.
- * Returns how many pages were reclaimed.
+ * For when the system is low on memory: reclaim a batch (64) of the least
+ * recently used clean, unpinned pages of ram, unmapping them everywhere and
+ * giving their memory back to the OS, whatever the RAM's cap -- or more, down
+ * to a lowered cap.  Returns how many pages were reclaimed: 0 only when
+ * every page is dirty, pinned or kept for a rollback.
  */
 int			ram_reclaim(RAM *ram);
 

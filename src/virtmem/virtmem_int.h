@@ -28,6 +28,9 @@
 /* The memfd, and the stack of free slots, grow by this much at a time. */
 #define RAM_GROW_BYTES		((size_t) 64 * 1024 * 1024)
 
+/* Pages ram_reclaim() gives back per call (wendelin.core's batch). */
+#define RAM_RECLAIM_BATCH	64
+
 struct RAM
 {
 	size_t		pagesize;
