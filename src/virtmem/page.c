@@ -64,8 +64,10 @@ page_load(BigFileH *fileh, pgoff_t pgoffset, Page **pagep)
 	{
 		if (page->state == PAGE_LOADING || page->state == PAGE_LOADING_INVALIDATED)
 			virtmem_bug("page_load: page is already being loaded (reentrant access)");
-		if (page->state == PAGE_EMPTY && page_fill(page) < 0)
-			return -1;			/* kept: it holds undo records */
+		/* kept on failure: it holds undo records */
+		if (page->state == PAGE_EMPTY &&
+			(savepoint_before_reload(page) < 0 || page_fill(page) < 0))
+			return -1;
 		*pagep = page;
 		return 0;
 	}
