@@ -243,7 +243,11 @@ fileh_release_savepoint(BigFileH *fileh)
 		if (level - 1 == 0 || (rec->next != NULL && rec->next->level == level - 1))
 		{
 			undo_pop(page);
-			ram_lru_update(page);
+			/* a page dropped and kept only for its records has none to keep */
+			if (page->state == PAGE_EMPTY && page->undo == NULL)
+				page_free(page);
+			else
+				ram_lru_update(page);
 		}
 		else
 			rec->level = level - 1;
