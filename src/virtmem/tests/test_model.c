@@ -321,7 +321,7 @@ held_bound(const struct model *m, const struct model_handle *except, pgoff_t fir
 static bool
 enomem_allowed(const struct model *m, const struct model_handle *mh, pgoff_t first, pgoff_t n)
 {
-	return held_bound(m, mh, first, n) + n > m->cap;
+	return m->cap != 0 && held_bound(m, mh, first, n) + n > m->cap;
 }
 
 static size_t
@@ -397,7 +397,7 @@ expect_faults_in(const uint8_t *addr, size_t len)
 static bool
 fault_is_safe(const struct model *m, const struct model_handle *mh, pgoff_t p)
 {
-	return held_bound(m, mh, p, 1) < m->cap;
+	return m->cap == 0 || held_bound(m, mh, p, 1) < m->cap;
 }
 
 /* Bytes of a write: a pattern from value, so misplaced bytes show. */
@@ -602,7 +602,7 @@ do_write(struct model *m, unsigned h, struct model_mapping *map, pgoff_t idx, pg
 
 /* Drop or invalidate page p, whose file bytes changed underneath. */
 static void
-file_changed_under(struct model *m, struct model_handle *mh, pgoff_t p, bool may_invalidate)
+file_changed_under(struct model_handle *mh, pgoff_t p, bool may_invalidate)
 {
 	if (may_invalidate && rng_chance(50))
 	{
@@ -611,7 +611,6 @@ file_changed_under(struct model *m, struct model_handle *mh, pgoff_t p, bool may
 	}
 	else
 		fileh_drop_clean_page(&mh->fileh, p);
-	(void) m;
 }
 
 /* Set the mock file's and the model's file to bytes/length. */
@@ -882,7 +881,7 @@ op_rewrite(struct model *m, unsigned h)
 			page_forget(&mh->pages[q]);
 	}
 	else
-		file_changed_under(m, mh, p, true);
+		file_changed_under(mh, p, true);
 }
 
 /* Dropping a clean page changes no view: it reloads the file's bytes. */
@@ -953,7 +952,7 @@ op_rollback(struct model *m, unsigned h)
 	for (pgoff_t p = 0; p < m->nblocks; p++)
 	{
 		if (memcmp(before + p * m->pagesize, file_page(m, mh, p), m->pagesize) != 0)
-			file_changed_under(m, mh, p, false);
+			file_changed_under(mh, p, false);
 	}
 	free(before);
 }
@@ -1003,7 +1002,7 @@ op_truncate(struct model *m, unsigned h)
 	for (pgoff_t p = 0; p < m->nblocks; p++)
 	{
 		if (memcmp(before + p * m->pagesize, file_page(m, mh, p), m->pagesize) != 0)
-			file_changed_under(m, mh, p, true);
+			file_changed_under(mh, p, true);
 	}
 	free(before);
 }
@@ -1050,12 +1049,13 @@ op_set_cap(struct model *m)
 	struct ram_stats stats;
 	size_t		bound;
 
-	m->cap = rng_between(MODEL_MIN_CAP, MODEL_MAX_CAP);
+	/* now and then no cap at all */
+	m->cap = rng_chance(10) ? 0 : rng_between(MODEL_MIN_CAP, MODEL_MAX_CAP);
 	set_op(m, "set the RAM's cap to %zu pages", m->cap);
 	ram_set_max_pages(m->ram, m->cap);
 	ram_get_stats(m->ram, &stats);
 	bound = held_bound(m, NULL, 0, 0);
-	if (stats.npages > m->cap && stats.npages > bound)
+	if (m->cap != 0 && stats.npages > m->cap && stats.npages > bound)
 		MODEL_FAIL("after lowering the cap to %zu the RAM holds %zu pages, at most %zu held",
 				   m->cap, stats.npages, bound);
 }
@@ -1254,7 +1254,7 @@ check_model(struct model *m)
 	CHECK_EQ(stats.ndirty, ndirty);
 	CHECK_EQ(stats.npinned, npinned);
 	/* above the cap the RAM only shrinks */
-	if (stats.npages > m->cap && stats.npages > m->last_npages)
+	if (m->cap != 0 && stats.npages > m->cap && stats.npages > m->last_npages)
 		MODEL_FAIL("the RAM grew from %zu to %zu pages above its cap of %zu",
 				   m->last_npages, stats.npages, m->cap);
 	m->last_npages = stats.npages;
@@ -1536,7 +1536,7 @@ run_fixed_seed(uint64_t seed)
 /*
  * Seeds 1 and 2 found the bugs of the savepoint cases "a dropped stored page
  * keeps its bytes for rollback" and "release frees a page kept only for its
- * records" (at steps 1267 and 698).
+ * records"; without those fixes seeds 1, 2, 4 and 5 fail.
  */
 FIXED_SEED_CASE(1)
 FIXED_SEED_CASE(2)
