@@ -19,8 +19,10 @@
  * failures; closing and reopening a handle.  The test plays the storage's
  * part as the PostgreSQL side does: a rollback undoes the file's changes
  * made in the level, and clean pages whose file bytes changed underneath
- * are dropped (fileh_drop_clean_page) or invalidated.  A handle's pins are
- * released before an operation that may drop its pages.
+ * are dropped (fileh_drop_clean_page) or invalidated.  Pins held across
+ * steps are released before an operation that may drop their pages (as the
+ * PostgreSQL side must: a dropped page is unmapped under its pin); they
+ * stay over every other operation.
  *
  * After every step: each mock file holds the model's bytes, every page
  * mapped anywhere reads as the model's view (copied with process_vm_readv,
@@ -468,6 +470,19 @@ release_pins(struct model_handle *mh)
 		release_pin(mh, mh->npins - 1);
 }
 
+/* Release the pins holding file page p, which an operation may drop. */
+static void
+release_pins_of(struct model_handle *mh, pgoff_t p)
+{
+	for (unsigned i = mh->npins; i-- > 0;)
+	{
+		pgoff_t		first = mh->pins[i].map->first + mh->pins[i].first;
+
+		if (p >= first && p < first + mh->pins[i].npages)
+			release_pin(mh, i);
+	}
+}
+
 /*
  * Read pages [idx, idx + n) of a mapping one way and check them.  A fault
  * that is not sure to find a RAM page goes through a call instead.
@@ -606,11 +621,16 @@ file_changed_under(struct model_handle *mh, pgoff_t p, bool may_invalidate)
 {
 	if (may_invalidate && rng_chance(50))
 	{
+		release_pins_of(mh, p);
 		fileh_invalidate_page(&mh->fileh, p);
 		page_forget(&mh->pages[p]);
 	}
 	else
+	{
+		if (!mh->pages[p].dirty)
+			release_pins_of(mh, p);
 		fileh_drop_clean_page(&mh->fileh, p);
+	}
 }
 
 /* Set the mock file's and the model's file to bytes/length. */
@@ -827,7 +847,11 @@ op_discard(struct model *m, unsigned h)
 	struct model_handle *mh = &m->handles[h];
 
 	set_op(m, "discard handle %u", h);
-	release_pins(mh);
+	for (pgoff_t p = 0; p < m->nblocks; p++)
+	{
+		if (mh->pages[p].dirty)
+			release_pins_of(mh, p);
+	}
 	fileh_dirty_discard(&mh->fileh);
 	for (pgoff_t p = 0; p < m->nblocks; p++)
 	{
@@ -841,10 +865,10 @@ op_invalidate(struct model *m, unsigned h)
 {
 	struct model_handle *mh = &m->handles[h];
 
-	release_pins(mh);
 	if (rng_chance(30))
 	{
 		set_op(m, "invalidate handle %u", h);
+		release_pins(mh);
 		fileh_invalidate(&mh->fileh);
 		for (pgoff_t p = 0; p < m->nblocks; p++)
 			page_forget(&mh->pages[p]);
@@ -854,6 +878,7 @@ op_invalidate(struct model *m, unsigned h)
 		pgoff_t		p = rng_below(m->nblocks);
 
 		set_op(m, "invalidate handle %u page %ju", h, (uintmax_t) p);
+		release_pins_of(mh, p);
 		fileh_invalidate_page(&mh->fileh, p);
 		page_forget(&mh->pages[p]);
 	}
@@ -868,7 +893,6 @@ op_rewrite(struct model *m, unsigned h)
 	unsigned	gen = (unsigned) rng_between(1, 1000);
 
 	set_op(m, "rewrite handle %u block %ju behind it (generation %u)", h, (uintmax_t) p, gen);
-	release_pins(mh);
 	mock_file_rewrite(mh->mf, p, gen);
 	for (size_t off = 0; off < m->pagesize; off++)
 		mh->file[p * m->pagesize + off] = mock_byte(p, off, gen);
@@ -876,6 +900,7 @@ op_rewrite(struct model *m, unsigned h)
 		mh->length = (p + 1) * m->pagesize;
 	if (rng_chance(20))
 	{
+		release_pins(mh);
 		fileh_invalidate(&mh->fileh);
 		for (pgoff_t q = 0; q < m->nblocks; q++)
 			page_forget(&mh->pages[q]);
@@ -892,7 +917,8 @@ op_drop_clean(struct model *m, unsigned h)
 	pgoff_t		p = rng_below(m->nblocks);
 
 	set_op(m, "drop clean page %ju of handle %u", (uintmax_t) p, h);
-	release_pins(mh);
+	if (!mh->pages[p].dirty)
+		release_pins_of(mh, p);
 	fileh_drop_clean_page(&mh->fileh, p);
 }
 
@@ -927,7 +953,15 @@ op_rollback(struct model *m, unsigned h)
 	if (level == 0)
 		return;
 	set_op(m, "rollback of handle %u (depth %u)", h, level);
-	release_pins(mh);
+	/* pages clean when the level opened and changed in it are dropped */
+	for (pgoff_t p = 0; p < m->nblocks; p++)
+	{
+		struct model_page *mp = &mh->pages[p];
+
+		if (mp->nundo > 0 && mp->undo[mp->nundo - 1].level == level &&
+			!mp->undo[mp->nundo - 1].was_dirty)
+			release_pins_of(mh, p);
+	}
 	before = copy_of(mh->file, m->nblocks * m->pagesize);
 	set_file(m, mh, mh->file_at[level], mh->length_at[level]);
 	free(mh->file_at[level]);
@@ -994,7 +1028,6 @@ op_truncate(struct model *m, unsigned h)
 	if (rng_chance(30))
 		length -= length % m->pagesize;
 	set_op(m, "truncate handle %u's file from %zu to %zu bytes", h, mh->length, length);
-	release_pins(mh);
 	before = copy_of(mh->file, m->nblocks * m->pagesize);
 	mock_file_set_length(mh->mf, length);
 	memset(mh->file + length, 0, m->nblocks * m->pagesize - length);
