@@ -190,6 +190,12 @@ void		fileh_release_savepoint(BigFileH *fileh);
  *  ENOMEM  no RAM page could be had: every page is dirty or pinned;
  *  EINVAL  the range is not within the mapping.
  * On failure no page is left pinned by the call.
+ *
+ * A pin keeps pages from being reclaimed, not from being dropped: discard,
+ * invalidation, fileh_drop_clean_page() and a rollback that drops a page
+ * take it away under its pins, and the pinned memory then faults.  A later
+ * vma_unpin() of such a range may end a newer pin of the page, loaded again
+ * since.  Callers release the pins on a page before it may be dropped.
  */
 #define VMA_PIN_WRITE	0x1
 int			vma_pin(VMA *vma, pgoff_t pgoffset, pgoff_t npages, int flags);
