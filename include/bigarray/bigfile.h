@@ -19,9 +19,10 @@ typedef struct BigFile BigFile;
 struct bigfile_ops
 {
 	/*
-	 * Fill buf (blksize bytes) with block blk.  Blocks past the end of the
-	 * stored data read as zeros.  Returns 0 on success, non-zero on failure;
-	 * the caller sees the failure as an error code, never as a signal.
+	 * Fill buf (blksize bytes) with block blk.  buf comes zeroed, so bytes
+	 * past the end of the stored data may be left as they are: they read
+	 * as zeros.  Returns 0 on success, non-zero on failure; the caller sees
+	 * the failure as an error code, never as a signal.
 	 */
 	int			(*loadblk) (BigFile *file, blk_t blk, void *buf);
 

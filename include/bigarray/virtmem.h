@@ -190,6 +190,12 @@ void		fileh_release_savepoint(BigFileH *fileh);
  *  ENOMEM  no RAM page could be had: every page is dirty or pinned;
  *  EINVAL  the range is not within the mapping.
  * On failure no page is left pinned by the call.
+ *
+ * A pin keeps pages from being reclaimed, not from being dropped: discard,
+ * invalidation, fileh_drop_clean_page() and a rollback that drops a page
+ * take it away under its pins, and the pinned memory then faults.  A later
+ * vma_unpin() of such a range may end a newer pin of the page, loaded again
+ * since.  Callers release the pins on a page before it may be dropped.
  */
 #define VMA_PIN_WRITE	0x1
 int			vma_pin(VMA *vma, pgoff_t pgoffset, pgoff_t npages, int flags);
@@ -222,9 +228,11 @@ int			pagefault_init(void);
 VMA		   *virt_lookup_vma(const void *addr);
 
 /*
- * Reclaim least recently used clean, unpinned pages of ram (unmapping them
- * everywhere) down to its cap, or at least one page when it has no cap.
- * Returns how many pages were reclaimed.
+ * For when the system is low on memory: reclaim a batch (64) of the least
+ * recently used clean, unpinned pages of ram, unmapping them everywhere and
+ * giving their memory back to the OS, whatever the RAM's cap -- or more, down
+ * to a lowered cap.  Returns how many pages were reclaimed: 0 only when
+ * every page is dirty, pinned or kept for a rollback.
  */
 int			ram_reclaim(RAM *ram);
 

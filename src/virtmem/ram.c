@@ -112,17 +112,18 @@ ram_set_max_pages(RAM *ram, size_t max_pages)
 		ram_reclaim_lru(ram, ram->npages - max_pages, NULL);
 }
 
+/*
+ * The system is short of memory: give back a batch of clean pages whatever
+ * the cap (a RAM within its cap may still be more than the system can
+ * spare), or down to a lowered cap if that is more.
+ */
 int
 ram_reclaim(RAM *ram)
 {
-	size_t		want;
+	size_t		want = RAM_RECLAIM_BATCH;
 
-	if (ram->max_pages == 0)
-		want = 1;
-	else if (ram->npages > ram->max_pages)
+	if (ram->max_pages != 0 && ram->npages > ram->max_pages + want)
 		want = ram->npages - ram->max_pages;
-	else
-		want = 0;
 	return (int) ram_reclaim_lru(ram, want, NULL);
 }
 

@@ -10,7 +10,8 @@
  *
  * Stores alone never copy bytes: a writeout that marks a page stored pushes
  * a record with copy == NULL; the copy is taken at the first write after,
- * for every record still relying on the current bytes.
+ * for every record still relying on the current bytes, or before a page
+ * dropped since (fileh_drop_clean_page) is loaded again over them.
  *
  * Every record is also on the handle's undo journal in push order.  A level
  * opens after all records of the levels below it were pushed, and release
@@ -92,16 +93,12 @@ undo_record(Page *page)
 }
 
 /*
- * The page is about to be written at the current level: record it, and
- * copy its bytes for every record that relies on them staying as they are.
- * Fails with ENOMEM, or EIO if the bytes cannot be read, leaving the page
- * unchanged.
+ * Copy the page's bytes for every record that relies on them staying as
+ * they are.  Fails with ENOMEM, or EIO if the bytes cannot be read.
  */
-int
-savepoint_before_write(Page *page)
+static int
+undo_copy_current_bytes(Page *page)
 {
-	if (undo_record(page) < 0)
-		return -1;
 	for (PageUndo *rec = page->undo; rec != NULL; rec = rec->next)
 	{
 		if (!rec->was_dirty || rec->copy != NULL)
@@ -120,6 +117,29 @@ savepoint_before_write(Page *page)
 		}
 	}
 	return 0;
+}
+
+/*
+ * The page is about to be written at the current level: record it, and
+ * keep the bytes its records rely on.  Fails with ENOMEM, or EIO if the
+ * bytes cannot be read, leaving the page unchanged.
+ */
+int
+savepoint_before_write(Page *page)
+{
+	if (undo_record(page) < 0)
+		return -1;
+	return undo_copy_current_bytes(page);
+}
+
+/*
+ * An EMPTY page is about to be loaded again: its slot still holds the bytes
+ * it had when it was dropped, which its records may rely on; keep them.
+ */
+int
+savepoint_before_reload(Page *page)
+{
+	return undo_copy_current_bytes(page);
 }
 
 /* The dirty page is about to be marked stored at the current level. */
@@ -157,13 +177,10 @@ undo_apply(Page *page)
 
 	if (was_dirty)
 	{
-		if (rec->copy != NULL)
-		{
-			if (ram_slot_write(page->ram, page->ram_pgoffset, rec->copy) < 0)
-				virtmem_bug("rollback: cannot restore page content");
-		}
-		else if (page->state == PAGE_EMPTY)
-			virtmem_bug("rollback: page content lost");
+		/* without a copy the slot holds the bytes, even if the page is EMPTY */
+		if (rec->copy != NULL &&
+			ram_slot_write(page->ram, page->ram_pgoffset, rec->copy) < 0)
+			virtmem_bug("rollback: cannot restore page content");
 		/* a write at the enclosing level may need a record of its own */
 		page_write_protect_all(page);
 		page->state = page->state == PAGE_EMPTY ? PAGE_LOADED : page->state;
@@ -226,7 +243,11 @@ fileh_release_savepoint(BigFileH *fileh)
 		if (level - 1 == 0 || (rec->next != NULL && rec->next->level == level - 1))
 		{
 			undo_pop(page);
-			ram_lru_update(page);
+			/* a page dropped and kept only for its records has none to keep */
+			if (page->state == PAGE_EMPTY && page->undo == NULL)
+				page_free(page);
+			else
+				ram_lru_update(page);
 		}
 		else
 			rec->level = level - 1;

@@ -12,7 +12,9 @@
  *    LOADED, unpinned and without undo records (ram_lru_update());
  *  - a page is mapped writable in a VMA only if page_write_allowed();
  *  - a page in state EMPTY exists only to keep undo records (and the slot
- *    they will be restored into); it is mapped nowhere.
+ *    they will be restored into); it is mapped nowhere, and its slot keeps
+ *    the bytes it had when dropped, which records without a copy rely on,
+ *    until a reload (which copies them first).
  */
 #ifndef VIRTMEM_INT_H
 #define VIRTMEM_INT_H
@@ -27,6 +29,9 @@
 
 /* The memfd, and the stack of free slots, grow by this much at a time. */
 #define RAM_GROW_BYTES		((size_t) 64 * 1024 * 1024)
+
+/* Pages ram_reclaim() gives back per call (wendelin.core's batch). */
+#define RAM_RECLAIM_BATCH	64
 
 struct RAM
 {
@@ -167,6 +172,7 @@ struct PageUndo
 };
 
 int			savepoint_before_write(Page *page);
+int			savepoint_before_reload(Page *page);
 int			savepoint_before_markstored(Page *page);
 void		page_undo_free_all(Page *page);
 /* Would a rollback need this page's bytes (a record of a dirty page)? */

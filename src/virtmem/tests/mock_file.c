@@ -57,12 +57,16 @@ mock_loadblk(BigFile *file, blk_t blk, void *buf)
 {
 	struct mock_file *mf = mock_of(file);
 
+	size_t		start = blk * file->blksize;
+
 	check_block_in_range(mf, blk);
 	mf->nloads[blk]++;
 	errno = ERRNO_CLOBBER;
 	if (mf->fail_load[blk])
 		return -1;
-	memcpy(buf, mf->data + blk * file->blksize, file->blksize);
+	if (start < mf->length)
+		memcpy(buf, mf->data + start,
+			   mf->length - start < file->blksize ? mf->length - start : file->blksize);
 	return 0;
 }
 
@@ -85,6 +89,8 @@ mock_storeblk(BigFile *file, blk_t blk, const void *buf)
 	if (mf->fail_store[blk])
 		return -1;
 	memcpy(mf->data + blk * file->blksize, buf, file->blksize);
+	if (mf->length < (blk + 1) * file->blksize)
+		mf->length = (blk + 1) * file->blksize;
 	return 0;
 }
 
@@ -109,6 +115,7 @@ mock_file_new(size_t blksize, size_t nblocks)
 	mf->file.blksize = blksize;
 	mf->nblocks = nblocks;
 	mf->data = xcalloc(nblocks, blksize);
+	mf->length = nblocks * blksize;
 	mf->nloads = xcalloc(nblocks, sizeof(unsigned));
 	mf->nstores = xcalloc(nblocks, sizeof(unsigned));
 	mf->fail_load = xcalloc(nblocks, sizeof(bool));
@@ -138,6 +145,19 @@ mock_file_rewrite(struct mock_file *mf, blk_t blk, unsigned gen)
 	check_block_in_range(mf, blk);
 	for (size_t off = 0; off < mf->file.blksize; off++)
 		dst[off] = mock_byte(blk, off, gen);
+	if (mf->length < (blk + 1) * mf->file.blksize)
+		mf->length = (blk + 1) * mf->file.blksize;
+}
+
+void
+mock_file_set_length(struct mock_file *mf, size_t length)
+{
+	if (length > mf->nblocks * mf->file.blksize)
+		test_fail(__FILE__, __LINE__, "length %zu is past the %zu-block file",
+				  length, mf->nblocks);
+	if (length < mf->length)
+		memset(mf->data + length, 0, mf->length - length);
+	mf->length = length;
 }
 
 const uint8_t *

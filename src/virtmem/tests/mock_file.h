@@ -3,7 +3,10 @@
  *
  * Blocks hold a known pattern (mock_byte) of some "generation", so a test can
  * tell the file's bytes from bytes it wrote itself and can change the file
- * underneath.  The mock counts loadblk/storeblk calls per block, logs the
+ * underneath.  The file has a length: loadblk copies only the stored bytes
+ * of a block and leaves the rest of its buffer as it was (the loadblk
+ * contract hands it zeroed memory), and storeblk extends the length to the
+ * end of the block it stores.  A new file's length is all its blocks.  The mock counts loadblk/storeblk calls per block, logs the
  * order of storeblk calls, and fails loadblk/storeblk for chosen blocks.
  * Both operations clobber errno, to catch a fault handler that lets errno
  * change.
@@ -20,8 +23,9 @@
 struct mock_file
 {
 	BigFile		file;			/* first, as virtmem expects */
-	size_t		nblocks;
-	uint8_t    *data;			/* nblocks * blksize stored bytes */
+	size_t		nblocks;		/* the most blocks the file may hold */
+	uint8_t    *data;			/* nblocks * blksize bytes, zero past length */
+	size_t		length;			/* bytes stored */
 	unsigned   *nloads;			/* loadblk calls, per block */
 	unsigned   *nstores;		/* storeblk calls, per block */
 	bool	   *fail_load;		/* loadblk of this block fails */
@@ -42,8 +46,17 @@ uint8_t		mock_byte(uint64_t blk, size_t off, unsigned gen);
 /* True if buf (blksize bytes) holds block blk of generation gen. */
 bool		mock_pattern_equals(const void *buf, size_t blksize, uint64_t blk, unsigned gen);
 
-/* Replace stored block blk by its generation gen, behind virtmem's back. */
+/*
+ * Replace stored block blk by its generation gen, behind virtmem's back
+ * (extending the length to the block's end).
+ */
 void		mock_file_rewrite(struct mock_file *mf, blk_t blk, unsigned gen);
+
+/*
+ * Change the length to length bytes (at most nblocks blocks): bytes past a
+ * shorter length are zeroed, a longer one reads as zeros.
+ */
+void		mock_file_set_length(struct mock_file *mf, size_t length);
 
 /* The stored bytes of block blk. */
 const uint8_t *mock_block(const struct mock_file *mf, blk_t blk);

@@ -1,6 +1,6 @@
 /*
  * test_faults.c - loading on first read and dirtying on first write
- * (behaviours 1 and 2 of the core's issue).
+ * (behaviours 1 and 2 of the core's issue), and what loadblk is handed.
  */
 #include <errno.h>
 #include <string.h>
@@ -158,12 +158,54 @@ read_of_dirty_page_maps_it_writable(const struct access_driver *how)
 	fixture_close(&fx);
 }
 
+/*
+ * Issue 8, item 10: loadblk gets zeroed memory, so a loadblk that fills only
+ * the stored part of a block (as the mock does past its length) leaves
+ * zeros, never bytes another handle loaded or stored before.
+ */
+static void
+partial_loadblk_leaves_zeros(const struct access_driver *how)
+{
+	struct fixture fx;
+	struct mock_file *short_file = mock_file_new(PS, 4);
+	BigFileH	short_fileh;
+	VMA			vma,
+				short_vma;
+
+	fixture_open(&fx, how, PS, 4, 0);
+	mock_file_set_length(short_file, PS + PS / 2);
+	CHECK_OK(fileh_open(&short_fileh, &short_file->file, fx.ram));
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 4));
+	CHECK_OK(fileh_mmap(&short_vma, &short_fileh, 0, 4));
+
+	/* another handle loads its bytes first */
+	CHECK(access_page_is(how, &vma, 0, 0, 0));
+	access_read(how, &short_vma, 1, 0);
+	for (size_t off = 0; off < PS / 2; off++)
+		CHECK_EQ(page_addr(&short_vma, 1, off)[0], mock_byte(1, off, 0));
+	for (size_t off = PS / 2; off < PS; off++)
+		CHECK_EQ(page_addr(&short_vma, 1, off)[0], 0);
+
+	/* or stores them */
+	access_fill_page(how, &vma, 1, 0xEE);
+	CHECK_EQ(fileh_dirty_writeout(&fx.fileh, WRITEOUT_STORE), 0);
+	CHECK(access_page_filled(how, &short_vma, 2, 0));
+
+	fileh_dirty_discard(&fx.fileh);
+	vma_unmap(&short_vma);
+	vma_unmap(&vma);
+	fileh_close(&short_fileh);
+	mock_file_free(short_file);
+	fixture_close(&fx);
+}
+
 static const struct test_case fault_cases[] = {
 	BOTH_WAYS("b1 first read loads once, read-only", first_read_loads_once_readonly),
 	BOTH_WAYS("b1 mapping at a file offset loads its blocks", mapping_at_file_offset_loads_its_blocks),
 	BOTH_WAYS("b2 first write loads, dirties, maps writable", first_write_loads_dirties_maps_writable),
 	BOTH_WAYS("b2 write after read dirties without reload", write_after_read_dirties_without_reload),
 	BOTH_WAYS("b2 read of a dirty page maps it writable", read_of_dirty_page_maps_it_writable),
+	BOTH_WAYS("i8 a partial loadblk leaves zeros", partial_loadblk_leaves_zeros),
 };
 
 const struct test_suite fault_suite = SUITE(fault_cases);

@@ -179,6 +179,60 @@ ram_reclaim_frees_clean_pages(const struct access_driver *how)
 	fixture_close(&fx);
 }
 
+/*
+ * Issue 8, item 10: ram_reclaim() is for when the system is low on memory: it releases a
+ * batch of least recently used clean pages whatever the cap, so a capped
+ * RAM that is exactly full gives memory back too.  Dirty and pinned pages
+ * stay; the most recently used clean page of a RAM larger than a batch
+ * stays too.
+ */
+static void
+ram_reclaim_releases_pages_of_a_full_capped_ram(const struct access_driver *how)
+{
+	enum
+	{
+		NBLOCKS = 100
+	};
+	struct fixture fx;
+	VMA			vma;
+	int			reclaimed;
+	uint64_t	loads;
+
+	fixture_open(&fx, how, PS, NBLOCKS, RAM_PAGES);
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, NBLOCKS));
+	access_fill_page(how, &vma, 0, 0xF0);
+	CHECK_OK(vma_pin(&vma, 1, 1, 0));
+	access_read(how, &vma, 2, 0);
+	access_read(how, &vma, 3, 0);
+	CHECK_EQ(fixture_stats(&fx).npages, RAM_PAGES);
+
+	reclaimed = ram_reclaim(fx.ram);
+	CHECK_EQ(reclaimed, 2);
+	CHECK_EQ(fixture_stats(&fx).npages, RAM_PAGES - 2);
+	CHECK_EQ(kernel_ram_bytes(), (RAM_PAGES - 2) * PS);
+	CHECK(access_page_filled(how, &vma, 0, 0xF0));
+	CHECK(access_page_is(how, &vma, 1, 1, 0));
+	CHECK_EQ(fx.mf->nloads[1], 1);
+	CHECK_EQ(ram_reclaim(fx.ram), 0);
+
+	/* uncapped and larger than a batch: a batch goes, the newest pages stay */
+	vma_unpin(&vma, 1, 1);
+	ram_set_max_pages(fx.ram, 0);
+	for (pgoff_t page = 1; page < NBLOCKS; page++)
+		access_read(how, &vma, page, 0);
+	reclaimed = ram_reclaim(fx.ram);
+	CHECK(reclaimed >= 1);
+	CHECK(reclaimed < NBLOCKS - 1);
+	loads = mock_total_loads(fx.mf);
+	CHECK(access_page_is(how, &vma, NBLOCKS - 1, NBLOCKS - 1, 0));
+	CHECK_EQ(mock_total_loads(fx.mf), loads);
+	CHECK_EQ(fixture_stats(&fx).npages, NBLOCKS - (size_t) reclaimed);
+
+	fileh_dirty_discard(&fx.fileh);
+	vma_unmap(&vma);
+	fixture_close(&fx);
+}
+
 /* 6: one RAM shared by two handles: the cap holds across both. */
 static void
 ram_cap_holds_across_handles(const struct access_driver *how)
@@ -288,7 +342,6 @@ dropped_pages_give_memory_back(const struct access_driver *how)
 	fileh_invalidate_page(&fx.fileh, 6);
 	CHECK_EQ(kernel_ram_bytes(), (RAM_PAGES - 3) * PS);
 
-	ram_set_max_pages(fx.ram, 0);	/* with a cap, it reclaims down to it only */
 	CHECK_EQ(ram_reclaim(fx.ram), 1);
 	CHECK_EQ(fixture_stats(&fx).npages, 0);
 	CHECK_EQ(kernel_ram_bytes(), 0);
@@ -313,6 +366,8 @@ static const struct test_case reclaim_cases[] = {
 	BOTH_WAYS("b6 RAM full of dirty pages fails cleanly", full_of_dirty_pages_fails_cleanly),
 	BOTH_WAYS("b6 ram_reclaim frees clean pages", ram_reclaim_frees_clean_pages),
 	BOTH_WAYS("b6 RAM cap holds across handles", ram_cap_holds_across_handles),
+	BOTH_WAYS("i8 ram_reclaim releases pages of a full capped RAM",
+			  ram_reclaim_releases_pages_of_a_full_capped_ram),
 	BOTH_WAYS("b6 slot reclaimed to load another keeps its memory",
 			  slot_reclaimed_to_load_another_keeps_its_memory),
 	BOTH_WAYS("b6 dropped pages give their memory back", dropped_pages_give_memory_back),

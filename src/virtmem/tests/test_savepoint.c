@@ -301,6 +301,69 @@ drop_clean_page_keeps_undo(const struct access_driver *how)
 	fixture_close(&fx);
 }
 
+/*
+ * A stored page whose records still rely on its bytes (dirty before the
+ * level, stored in it) is dropped because the file changed under it: the
+ * rollback brings back its bytes, whether or not it was read again (the
+ * reload must not overwrite them).  Found by the model test (seed 2).
+ */
+static void
+dropped_stored_page_keeps_bytes_for_rollback(const struct access_driver *how)
+{
+	struct fixture fx;
+	VMA			vma;
+
+	fixture_open(&fx, how, PS, 2, 0);
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 2));
+	for (int reload = 0; reload <= 1; reload++)
+	{
+		access_fill_page(how, &vma, 0, 0xA0);
+		CHECK_EQ(fileh_savepoint(&fx.fileh), 1);
+		CHECK_EQ(fileh_dirty_writeout(&fx.fileh, WRITEOUT_STORE | WRITEOUT_MARKSTORED), 0);
+		mock_file_rewrite(fx.mf, 0, 1);		/* a change in the level, as a truncation */
+		fileh_drop_clean_page(&fx.fileh, 0);
+		if (reload)
+			CHECK(access_page_is(how, &vma, 0, 0, 1));
+		mock_file_rewrite(fx.mf, 0, 0);		/* the storage undoes the level */
+		fileh_rollback_savepoint(&fx.fileh);
+
+		CHECK(access_page_filled(how, &vma, 0, 0xA0));
+		CHECK_EQ(fixture_stats(&fx).ndirty, 1);
+		fileh_dirty_discard(&fx.fileh);
+	}
+
+	vma_unmap(&vma);
+	fixture_close(&fx);
+}
+
+/*
+ * A page dropped but kept for its undo records goes when a release leaves
+ * it none: it must not hold a RAM page for ever.  Found by the model test
+ * (seed 1).
+ */
+static void
+release_frees_page_kept_only_for_records(const struct access_driver *how)
+{
+	struct fixture fx;
+	VMA			vma;
+
+	fixture_open(&fx, how, PS, 2, 0);
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 2));
+	access_fill_page(how, &vma, 0, 0xA0);
+	CHECK_EQ(fileh_savepoint(&fx.fileh), 1);
+	CHECK_EQ(fileh_dirty_writeout(&fx.fileh, WRITEOUT_STORE | WRITEOUT_MARKSTORED), 0);
+	fileh_drop_clean_page(&fx.fileh, 0);
+	fileh_release_savepoint(&fx.fileh);
+
+	CHECK_EQ(fixture_stats(&fx).npages, 0);
+	CHECK_EQ(kernel_ram_bytes(), 0);
+	CHECK(access_page_filled(how, &vma, 0, 0xA0));
+	CHECK_EQ(fixture_stats(&fx).ndirty, 0);
+
+	vma_unmap(&vma);
+	fixture_close(&fx);
+}
+
 static const struct test_case savepoint_cases[] = {
 	BOTH_WAYS("sp rollback restores a page dirty before", rollback_restores_page_dirty_before),
 	BOTH_WAYS("sp rollback drops a page clean before", rollback_drops_page_clean_before),
@@ -310,6 +373,10 @@ static const struct test_case savepoint_cases[] = {
 	BOTH_WAYS("sp invalidate_page forgets undo records", invalidate_page_forgets_undo),
 	BOTH_WAYS("sp a level changes more pages than the RAM holds", level_changes_more_pages_than_ram),
 	BOTH_WAYS("sp drop_clean_page keeps undo for outer rollback", drop_clean_page_keeps_undo),
+	BOTH_WAYS("sp a dropped stored page keeps its bytes for rollback",
+			  dropped_stored_page_keeps_bytes_for_rollback),
+	BOTH_WAYS("sp release frees a page kept only for its records",
+			  release_frees_page_kept_only_for_records),
 };
 
 const struct test_suite savepoint_suite = SUITE(savepoint_cases);

@@ -8,10 +8,18 @@
 #                             (AddressSanitizer + UndefinedBehaviorSanitizer)
 #   make check-core-valgrind  the check-core binary under valgrind memcheck
 #   make bench-core           fault costs and streaming throughput, as markdown
+#   make soak-core SOAK_SECONDS=N   the model-based random test (test_model.c)
+#                             with fresh random seeds for N seconds (default
+#                             600); prints the seeds tried, the steps run and
+#                             every failing seed with how to replay it
 #
 # Each check target ends with the runner's line "N passed, M failed" and
-# fails if M > 0.  A single case or group runs with
-# src/virtmem/tests/virtmem_tests SUBSTRING (e.g. "b6" or "/call").
+# fails if M > 0 (soak-core counts one case per seed).  A single case or
+# group runs with src/virtmem/tests/virtmem_tests SUBSTRING (e.g. "b6",
+# "/call" or "model").  The checks run the model test with fixed seeds and
+# one fresh seed (printed), some 10-20 s in all; VIRTMEM_MODEL_SEED and
+# VIRTMEM_MODEL_STEPS replay a seed (see model.h).  SOAK_SECONDS is the one
+# name here without the CORE_ prefix: it is the knob the soak is run with.
 
 CORE_TEST_DIR := $(CORE_DIR)/tests
 CORE_TEST_SRCS := $(sort $(wildcard $(CORE_TEST_DIR)/*.c))
@@ -44,7 +52,9 @@ CORE_TEST_ASAN_ENV := ASAN_OPTIONS=handle_segv=0:detect_leaks=1 \
 # provided) and are expected.
 CORE_TEST_VALGRIND := $(CORE_VALGRIND)
 
-.PHONY: check-core check-core-asan check-core-valgrind bench-core
+SOAK_SECONDS ?= 600
+
+.PHONY: check-core check-core-asan check-core-valgrind bench-core soak-core
 
 $(CORE_TEST_BIN): $(CORE_TEST_SRCS) $(CORE_TEST_HDRS) $(CORE_LIB)
 	$(CORE_CC) $(CORE_CFLAGS) -o $@ $(CORE_TEST_SRCS) $(CORE_LIB) -lm
@@ -66,3 +76,6 @@ check-core-valgrind: $(CORE_TEST_BIN)
 
 bench-core: $(CORE_BENCH_BIN)
 	$(CORE_BENCH_BIN)
+
+soak-core: $(CORE_TEST_BIN)
+	$(CORE_TEST_BIN) --soak $(SOAK_SECONDS)
