@@ -1,5 +1,6 @@
 /*
- * bigarray.c - the module: PG_MODULE_MAGIC, _PG_init and the GUCs.
+ * bigarray.c - the module: PG_MODULE_MAGIC, _PG_init, the GUCs and the
+ * memory context of what outlives a transaction.
  *
  * bigarray.cache_size caps the memory a backend keeps for array pages;
  * bigarray.page_size is the unit in which pages are loaded and stored.  A
@@ -8,14 +9,25 @@
  */
 #include "bigarray.h"
 
-#include <limits.h>
-
 #include "utils/guc.h"
+#include "utils/memutils.h"
 
 PG_MODULE_MAGIC;
 
 int			ba_cache_size_kb = 256 * 1024;
 int			ba_page_size_kb = 64;
+
+/* Everything the backend keeps across transactions, in one named context. */
+static MemoryContext memory_context = NULL;
+
+MemoryContext
+ba_memory_context(void)
+{
+	if (memory_context == NULL)
+		memory_context = AllocSetContextCreate(TopMemoryContext, "bigarray",
+											   ALLOCSET_DEFAULT_SIZES);
+	return memory_context;
+}
 
 static bool
 check_page_size(int *newval, void **extra, GucSource source)
@@ -59,7 +71,7 @@ _PG_init(void)
 							&ba_page_size_kb,
 							64,
 							4,
-							2048,
+							BA_MAX_PAGE_SIZE / 1024,
 							PGC_USERSET,
 							GUC_UNIT_KB,
 							check_page_size, NULL, NULL);

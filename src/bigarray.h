@@ -5,26 +5,38 @@
  * followed by the raw little-endian elements.  Each backend maps the arrays
  * it touches through virtmem (src/virtmem), loading pages from the large
  * object on demand and writing dirty pages back inside the committing
- * transaction.
+ * transaction.  The files, each calling only the ones listed after it:
  *
- *   storage.c   the large object as a BigFile; the on-disk header
- *   cache.c     the backend's RAM and open arrays; validation against the
- *               snapshot; write locks; pins and chunk iterators
- *   xact.c      transaction and subtransaction callbacks
- *   registry.c  the table of live arrays, bigarray_gc(), ba_drop()
- *   dtype.c     element types
- *   type.c      the bigarray type: I/O, create, from, agg, casts, metadata
+ *   type.c      SQL: the bigarray type's I/O, create, from, agg, metadata
+ *   elements.c  SQL: get/set/slice/fill/append/resize/unnest/bytea
+ *   reduce.c    SQL: sum/min/max/mean/dot/add/scale
+ *   registry.c  ba_create() (an array and its registry row), ba_drop(),
+ *               bigarray_gc()
+ *   access.c    element access: chunk iterators, reading and writing
+ *               ranges of elements with conversion
+ *   xact.c      transaction and subtransaction callbacks of the arrays
+ *   cache.c     the backend's RAM and open arrays: open, validate against
+ *               the snapshot, lock, create, shape; pins
+ *   storage.c   every large-object call: the array's large object as a
+ *               BigFile, the on-disk header, create/unlink/exists/
+ *               privileges, the write lock
+ *   shape.c     checks of shapes, ranges and arguments
+ *   dtype.c     element types and conversions
  *   textform.c  parsing the text form, with no PostgreSQL in it (textform.h)
- *   elements.c  element access: get/set/slice/fill/append/resize/unnest/bytea
- *   reduce.c    sum/min/max/mean/dot/add/scale
- *   bigarray.c  _PG_init and GUCs
+ *   bigarray.c  _PG_init, GUCs, the memory context
+ *
+ * (cache.c and xact.c still call each other: xact.c's transitions write
+ * the arrays' state that cache.c keeps.)
  */
 #ifndef BIGARRAY_H
 #define BIGARRAY_H
 
 #include "postgres.h"
 
+#include <limits.h>
+
 #include "fmgr.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 
 /*
@@ -77,6 +89,16 @@ extern void ba_convert(BADtype to, void *dst, BADtype from, const void *src,
 
 #define BA_MAXDIM		16
 #define BA_DATA_OFFSET	2048	/* LOBLKSIZE: elements start at chunk 1 */
+/* bigarray.page_size is a power of two up to this (GUC and virtmem) */
+#define BA_MAX_PAGE_SIZE	(2 * 1024 * 1024)
+/*
+ * The largest element data a large object can take after the header: a
+ * large object holds at most INT_MAX chunks of LOBLKSIZE (= BA_DATA_OFFSET)
+ * bytes (MAX_LARGE_OBJECT_SIZE), and the last page must still be storable
+ * whole.
+ */
+#define BA_MAX_DATA_BYTES \
+	((int64) INT_MAX * BA_DATA_OFFSET - BA_DATA_OFFSET - BA_MAX_PAGE_SIZE)
 
 /* The header, stored little-endian at offset 0 of the large object. */
 typedef struct BAHeader
@@ -209,8 +231,18 @@ typedef struct BAArray
  */
 extern BAArray *ba_open(Oid loid, int mode);
 
-/* A new zero-filled array, registered and open for writing. */
-extern BAArray *ba_create(BADtype dtype, int ndim, const int64 *shape);
+/* A new zero-filled array, open for writing (registry.c registers it). */
+extern BAArray *ba_array_create(BADtype dtype, int ndim, const int64 *shape);
+
+/*
+ * For xact.c: take a shape (and the data size the file's blocks end at);
+ * write the header of the array as it is now, with this version; note that
+ * the transaction changed the large object (BAArray.lo_changed).
+ */
+extern void ba_array_take_shape(BAArray *a, int ndim, const int64 *shape,
+								int64 nelems);
+extern void ba_array_write_header(BAArray *a, uint64 version);
+extern void ba_array_lo_changed(BAArray *a);
 
 /*
  * Change the shape of an array open for writing.  Growing adds zeros;
@@ -236,32 +268,6 @@ typedef struct BAPin
 
 extern char *ba_pin(BAArray *a, int64 first, int64 count, int mode, BAPin *pin);
 extern void ba_unpin(BAPin *pin);
-
-/*
- * Chunk iterator over elements [first, first + count): each ba_iter_next()
- * unpins the previous chunk, checks for interrupts, and pins the next one of
- * at most chunk_elems elements (pass the same chunk_elems to walk two
- * arrays in step).  Returns false when done.
- */
-typedef struct BAIter
-{
-	BAArray    *array;
-	int			mode;
-	int64		next;			/* first element of the next chunk */
-	int64		end;
-	int64		chunk_elems;
-	/* the current chunk */
-	char	   *ptr;
-	int64		first;
-	int64		count;
-	BAPin		pin;
-	bool		pinned;
-} BAIter;
-
-extern void ba_iter_init(BAIter *it, BAArray *a, int64 first, int64 count,
-						 int mode, int64 chunk_elems);
-extern bool ba_iter_next(BAIter *it);
-extern void ba_iter_end(BAIter *it);
 
 /*
  * ba_drop() is unlinking the array: forget it in this backend, or, if this
@@ -290,20 +296,40 @@ extern int	ba_cache_release_pins(SubTransactionId subid);
 extern void ba_cache_drop_array(BAArray *a);
 extern void ba_cache_subxact_abort(int level, SubTransactionId subid);
 
-/* ---- the large object behind an array (storage.c), for cache.c/xact.c ---- */
+/* ---- the large object behind an array (storage.c) ---- */
+
+/*
+ * Every large-object call of the extension is in storage.c: the array's
+ * pages and header through a BAFile, and the large object as a whole
+ * (create, unlink, exists, privileges, the write lock) by oid.
+ */
+extern Oid	ba_storage_create(void);
+extern void ba_storage_unlink(Oid loid);
+extern bool ba_storage_exists(Oid loid);
+/* take the array's write lock, held to the end of the transaction */
+extern void ba_storage_lock(Oid loid);
+/* whether user holds the privilege (ACL_SELECT, ACL_UPDATE), or owns it */
+extern bool ba_storage_may(Oid loid, Oid user, AclMode mode);
+extern bool ba_storage_owned_by(Oid loid, Oid user);
 
 /*
  * The large object as a virtmem BigFile: struct BigFile is its first member,
  * so (BigFile *) file is what virtmem is given.  Descriptors are opened
  * lazily and reopened when PostgreSQL has closed them (end of transaction,
  * abort of the subtransaction that opened them).  Pages and headers are read
- * through the descriptor opened under the snapshot, or, once the array is
- * locked for writing, through the one opened for writing (latest committed
- * data plus this transaction's writes).  An ERROR inside loadblk/storeblk is
- * kept, and re-thrown by ba_storage_rethrow() once virtmem has returned.
+ * through the descriptor opened under the snapshot, or, once the caller has
+ * set "latest" (the array is locked for writing), through the one opened for
+ * writing (latest committed data plus this transaction's writes).  Blocks
+ * end at data_bytes: past it they read as zeros and nothing is stored.  An
+ * ERROR inside loadblk/storeblk is kept, and re-thrown by
+ * ba_storage_rethrow() once virtmem has returned.
  */
-extern BAFile *ba_file_new(BAArray *a, size_t blksize);
+extern BAFile *ba_file_new(Oid loid, size_t blksize);
 extern void ba_file_free(BAFile *file);
+extern void ba_file_set_data_bytes(BAFile *file, int64 nbytes);
+extern void ba_file_set_latest(BAFile *file, bool latest);
+/* remember blocks loaded in subtransactions, for ba_file_subxact_abort() */
+extern void ba_file_set_track_loads(BAFile *file, bool track);
 /* close its descriptors now (lo_unlink would close them under us) */
 extern void ba_file_close(BAFile *file);
 /* (re)open the read descriptor under the active snapshot */
@@ -312,14 +338,20 @@ extern void ba_file_open_read(BAFile *file);
 extern void ba_file_open_write(BAFile *file);
 /* false if the large object is empty; ERROR 22023/XX001 if not a bigarray */
 extern bool ba_file_read_header(BAFile *file, bool latest, BAHeader *hdr);
-/* the header of the file's array as it is now, with this version */
-extern void ba_file_write_header(BAFile *file, uint64 version);
+extern void ba_header_init(BAHeader *hdr, BADtype dtype, int ndim,
+						   const int64 *shape, int64 nelems, uint64 version);
+extern void ba_file_write_header(BAFile *file, const BAHeader *hdr);
 /* cut the stored elements to nbytes bytes */
 extern void ba_file_truncate(BAFile *file, int64 nbytes);
-/* subtransaction end at nest level: descriptors and pages loaded in it */
+/*
+ * Subtransaction end at nest level: descriptors opened in it are gone, and
+ * drop_page is called for each block loaded in it while loads were tracked.
+ */
 extern void ba_file_subxact_commit(BAFile *file, int level);
 extern void ba_file_subxact_abort(BAFile *file, int level,
-								  SubTransactionId subid);
+								  SubTransactionId subid,
+								  void (*drop_page) (void *arg, blk_t blk),
+								  void *arg);
 extern void ba_file_end_xact(BAFile *file);
 extern void ba_storage_rethrow(void) pg_attribute_noreturn();
 extern void ba_storage_forget_error(void);
@@ -344,10 +376,13 @@ extern void ba_xact_forget(BAArray *a);
 
 /* ---- registry (registry.c) ---- */
 
-extern void ba_registry_add(Oid loid);
-extern void ba_registry_remove(Oid loid);
+/*
+ * A new zero-filled array, registered and open for writing: ba_array_create()
+ * and its row in the registry.  Every SQL function makes arrays with this.
+ */
+extern BAArray *ba_create(BADtype dtype, int ndim, const int64 *shape);
 
-/* ---- the SQL type and its constructors (type.c) ---- */
+/* ---- shapes, ranges and arguments (shape.c) ---- */
 
 /*
  * The number of elements of a shape, checked: at least one and at most
@@ -359,8 +394,6 @@ extern int64 ba_shape_nelems(BADtype dtype, int ndim, const int64 *shape);
 /* ERROR 22004 naming the first NULL argument, for non-strict functions. */
 extern void ba_args_not_null(FunctionCallInfo fcinfo);
 
-/* ---- element access (elements.c) ---- */
-
 /*
  * The 1-based inclusive range lo..hi of a as 0-based first and count.
  * lo > hi is an empty range; otherwise both must be within 1..nelems
@@ -368,6 +401,41 @@ extern void ba_args_not_null(FunctionCallInfo fcinfo);
  */
 extern void ba_range(const BAArray *a, int64 lo, int64 hi,
 					 int64 *first, int64 *count);
+
+/*
+ * The elements of a native array, flattened in storage order: ERROR 22004
+ * if one is NULL, 22023 if their type is not a bigarray dtype.
+ */
+extern const char *ba_native_elements(ArrayType *v, BADtype *dtype,
+									  int64 *count);
+
+/* ---- element access (access.c) ---- */
+
+/*
+ * Chunk iterator over elements [first, first + count): each ba_iter_next()
+ * unpins the previous chunk, checks for interrupts, and pins the next one of
+ * at most chunk_elems elements (pass the same chunk_elems to walk two
+ * arrays in step).  Returns false when done.
+ */
+typedef struct BAIter
+{
+	BAArray    *array;
+	int			mode;
+	int64		next;			/* first element of the next chunk */
+	int64		end;
+	int64		chunk_elems;
+	/* the current chunk */
+	char	   *ptr;
+	int64		first;
+	int64		count;
+	BAPin		pin;
+	bool		pinned;
+} BAIter;
+
+extern void ba_iter_init(BAIter *it, BAArray *a, int64 first, int64 count,
+						 int mode, int64 chunk_elems);
+extern bool ba_iter_next(BAIter *it);
+extern void ba_iter_end(BAIter *it);
 
 /* Elements [first, first + count) of a, converted to dtype to, into dst. */
 extern void ba_read_elements(BAArray *a, int64 first, int64 count,
@@ -377,14 +445,10 @@ extern void ba_read_elements(BAArray *a, int64 first, int64 count,
 extern void ba_write_elements(BAArray *a, int64 first, BADtype from,
 							  const void *src, int64 count);
 
-/*
- * The elements of a native array, flattened in storage order: ERROR 22004
- * if one is NULL, 22023 if their type is not a bigarray dtype.
- */
-extern const char *ba_native_elements(ArrayType *v, BADtype *dtype,
-									  int64 *count);
+/* ---- GUCs and memory (bigarray.c) ---- */
 
-/* ---- GUCs (bigarray.c) ---- */
+/* "bigarray", under TopMemoryContext: everything kept across transactions */
+extern MemoryContext ba_memory_context(void);
 
 extern int	ba_cache_size_kb;	/* bigarray.cache_size */
 extern int	ba_page_size_kb;	/* bigarray.page_size */

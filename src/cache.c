@@ -16,17 +16,13 @@
 
 #include "access/transam.h"
 #include "access/xact.h"
-#include "catalog/pg_largeobject.h"
 #include "funcapi.h"
-#include "libpq/be-fsstubs.h"
 #include "miscadmin.h"
 #include "port/pg_bitutils.h"
 #include "storage/large_object.h"
-#include "storage/lmgr.h"
 #include "storage/proc.h"
 #include "tcop/utility.h"
 #include "utils/acl.h"
-#include "utils/fmgrprotos.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -130,7 +126,7 @@ cache_prepare(void)
 		ba_xact_init();
 		ctl.keysize = sizeof(Oid);
 		ctl.entrysize = sizeof(BAArray);
-		ctl.hcxt = TopMemoryContext;
+		ctl.hcxt = ba_memory_context();
 		cache_arrays = hash_create("bigarray arrays", 64, &ctl,
 								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	}
@@ -212,10 +208,33 @@ array_take_header(BAArray *a, const BAHeader *hdr)
 	a->dtype = info->dtype;
 	a->elsize = info->elsize;
 	ensure_mapped(a, hdr->nelems);
-	a->ndim = hdr->ndim;
+	ba_array_take_shape(a, hdr->ndim, hdr->shape, hdr->nelems);
+}
+
+void
+ba_array_take_shape(BAArray *a, int ndim, const int64 *shape, int64 nelems)
+{
+	a->ndim = ndim;
 	memset(a->shape, 0, sizeof(a->shape));
-	memcpy(a->shape, hdr->shape, hdr->ndim * sizeof(int64));
-	a->nelems = hdr->nelems;
+	memcpy(a->shape, shape, ndim * sizeof(int64));
+	a->nelems = nelems;
+	ba_file_set_data_bytes(a->file, nelems * a->elsize);
+}
+
+void
+ba_array_write_header(BAArray *a, uint64 version)
+{
+	BAHeader	hdr;
+
+	ba_header_init(&hdr, a->dtype, a->ndim, a->shape, a->nelems, version);
+	ba_file_write_header(a->file, &hdr);
+}
+
+void
+ba_array_lo_changed(BAArray *a)
+{
+	a->lo_changed = true;
+	ba_file_set_track_loads(a->file, true);
 }
 
 /* A new, empty entry for loid with its file and handle. */
@@ -229,7 +248,7 @@ array_new(Oid loid)
 	a->loid = loid;
 	PG_TRY();
 	{
-		file = ba_file_new(a, ram_pagesize(cache_ram));
+		file = ba_file_new(loid, ram_pagesize(cache_ram));
 		if (fileh_open(&a->fileh, (BigFile *) file, cache_ram) != 0)
 		{
 			ba_file_free(file);
@@ -314,7 +333,7 @@ ba_snapshot_generation(void)
 		last_snapshot.xids = NULL;
 		last_snapshot.maxxids = 0;
 		last_snapshot.lxid = InvalidLocalTransactionId;
-		last_snapshot.xids = MemoryContextAlloc(TopMemoryContext,
+		last_snapshot.xids = MemoryContextAlloc(ba_memory_context(),
 												newmax * sizeof(TransactionId));
 		last_snapshot.maxxids = newmax;
 	}
@@ -395,7 +414,7 @@ array_lock_for_write(BAArray *a)
 	PreventCommandIfReadOnly("a bigarray write");
 	/* privileges: 42501 from here */
 	ba_file_open_write(a->file);
-	LockDatabaseObject(LargeObjectRelationId, a->loid, 0, ExclusiveLock);
+	ba_storage_lock(a->loid);
 	if (!ba_file_read_header(a->file, true, &hdr))
 	{
 		/*
@@ -405,7 +424,7 @@ array_lock_for_write(BAArray *a)
 		 * predate that commit.
 		 */
 		InvalidateCatalogSnapshot();
-		if (!LargeObjectExists(a->loid))
+		if (!ba_storage_exists(a->loid))
 		{
 			if (IsolationUsesXactSnapshot())
 				ereport(ERROR,
@@ -454,9 +473,8 @@ check_privileges(BAArray *a, int mode)
 	if ((mode & ~a->checked_mode) == 0)
 		return;
 	/* one privilege at a time: the check passes if any one is held */
-	if (pg_largeobject_aclcheck_snapshot(a->loid, user, ACL_SELECT, NULL) != ACLCHECK_OK ||
-		((mode & BA_WRITE) &&
-		 pg_largeobject_aclcheck_snapshot(a->loid, user, ACL_UPDATE, NULL) != ACLCHECK_OK))
+	if (!ba_storage_may(a->loid, user, ACL_SELECT) ||
+		((mode & BA_WRITE) && !ba_storage_may(a->loid, user, ACL_UPDATE)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied for large object %u", a->loid)));
@@ -499,7 +517,7 @@ ba_open(Oid loid, int mode)
 }
 
 BAArray *
-ba_create(BADtype dtype, int ndim, const int64 *shape)
+ba_array_create(BADtype dtype, int ndim, const int64 *shape)
 {
 	int64		nelems = ba_shape_nelems(dtype, ndim, shape);
 	const BADtypeInfo *info = ba_dtype_info(dtype);
@@ -509,8 +527,7 @@ ba_create(BADtype dtype, int ndim, const int64 *shape)
 	/* lo_create() itself does not check; a hot standby gives XX000 */
 	PreventCommandIfReadOnly("a bigarray write");
 	cache_prepare();
-	loid = DatumGetObjectId(DirectFunctionCall1(be_lo_create,
-												ObjectIdGetDatum(InvalidOid)));
+	loid = ba_storage_create();
 	/* an entry left from a dropped large object that had this oid */
 	a = hash_search(cache_arrays, &loid, HASH_FIND, NULL);
 	if (a != NULL)
@@ -521,12 +538,10 @@ ba_create(BADtype dtype, int ndim, const int64 *shape)
 	{
 		a->dtype = dtype;
 		a->elsize = info->elsize;
-		a->ndim = ndim;
-		memcpy(a->shape, shape, ndim * sizeof(int64));
-		a->nelems = nelems;
+		ba_array_take_shape(a, ndim, shape, nelems);
 		ensure_mapped(a, nelems);
 		ba_file_open_write(a->file);
-		LockDatabaseObject(LargeObjectRelationId, loid, 0, ExclusiveLock);
+		ba_storage_lock(loid);
 		a->created_level = GetCurrentTransactionNestLevel();
 		ba_xact_register_write(a);
 	}
@@ -541,8 +556,7 @@ ba_create(BADtype dtype, int ndim, const int64 *shape)
 
 	/* zero-filled: unwritten ranges of a large object read as zeros */
 	a->cached_version = U64FromFullTransactionId(GetTopFullTransactionId());
-	ba_file_write_header(a->file, a->cached_version);
-	ba_registry_add(loid);
+	ba_array_write_header(a, a->cached_version);
 	return a;
 }
 
@@ -553,7 +567,7 @@ pins_reserve(void)
 		return;
 	if (pins == NULL)
 	{
-		pins = MemoryContextAlloc(TopMemoryContext, 16 * sizeof(BAPinRecord));
+		pins = MemoryContextAlloc(ba_memory_context(), 16 * sizeof(BAPinRecord));
 		maxpins = 16;
 	}
 	else
@@ -699,54 +713,6 @@ ba_cache_release_pins(SubTransactionId subid)
 	return released;
 }
 
-void
-ba_iter_init(BAIter *it, BAArray *a, int64 first, int64 count, int mode,
-			 int64 chunk_elems)
-{
-	if (first < 0 || count < 0 || first > a->nelems - count)
-		elog(ERROR, "bigarray: scan of " INT64_FORMAT " elements at " INT64_FORMAT
-			 " outside array %u of " INT64_FORMAT,
-			 count, first, a->loid, a->nelems);
-	if (chunk_elems <= 0 || chunk_elems > BA_CHUNK_ELEMS(a))
-		elog(ERROR, "bigarray: chunk of " INT64_FORMAT " elements is too large",
-			 chunk_elems);
-	memset(it, 0, sizeof(BAIter));
-	it->array = a;
-	it->mode = mode;
-	it->next = first;
-	it->end = first + count;
-	it->chunk_elems = chunk_elems;
-}
-
-bool
-ba_iter_next(BAIter *it)
-{
-	ba_iter_end(it);
-	CHECK_FOR_INTERRUPTS();
-	if (it->next >= it->end)
-	{
-		it->ptr = NULL;
-		it->count = 0;
-		return false;
-	}
-	it->first = it->next;
-	it->count = Min(it->chunk_elems, it->end - it->next);
-	it->ptr = ba_pin(it->array, it->first, it->count, it->mode, &it->pin);
-	it->pinned = true;
-	it->next += it->count;
-	return true;
-}
-
-void
-ba_iter_end(BAIter *it)
-{
-	if (it->pinned)
-	{
-		ba_unpin(&it->pin);
-		it->pinned = false;
-	}
-}
-
 /* Zero bytes [from, to) of page pgoffset through a write pin. */
 static void
 zero_page_range(BAArray *a, pgoff_t pgoffset, size_t from, size_t to)
@@ -775,7 +741,7 @@ array_shrunk(BAArray *a, int64 old_nelems)
 	pgoff_t		end = (old_bytes + pagesize - 1) / pagesize;
 
 	/* pages loaded from here on read the cut: abort must not keep them */
-	a->lo_changed = true;
+	ba_array_lo_changed(a);
 	ba_file_truncate(a->file, new_bytes);
 	if (new_bytes % pagesize != 0)
 		zero_page_range(a, new_bytes / pagesize, new_bytes % pagesize, pagesize);
@@ -802,10 +768,7 @@ ba_set_shape(BAArray *a, int ndim, const int64 *shape)
 	if (nelems < old_nelems)
 		check_not_pinned(a);
 	ensure_mapped(a, nelems);
-	a->ndim = ndim;
-	memset(a->shape, 0, sizeof(a->shape));
-	memcpy(a->shape, shape, ndim * sizeof(int64));
-	a->nelems = nelems;
+	ba_array_take_shape(a, ndim, shape, nelems);
 	if (nelems < old_nelems)
 		array_shrunk(a, old_nelems);
 }
@@ -844,6 +807,20 @@ ba_forget(Oid loid)
 		ba_cache_drop_array(a);	/* unchanged here: reloaded if it comes back */
 }
 
+/*
+ * A page loaded from bytes the aborted subtransaction wrote.  Dirty pages
+ * (put back by the handle's rollback) hold the right bytes, maybe the only
+ * copy; a clean one keeps its undo records for the rollback of an
+ * enclosing level.
+ */
+static void
+drop_clean_page(void *arg, blk_t blk)
+{
+	BAArray    *a = arg;
+
+	fileh_drop_clean_page(&a->fileh, blk);
+}
+
 void
 ba_cache_subxact_abort(int level, SubTransactionId subid)
 {
@@ -854,7 +831,7 @@ ba_cache_subxact_abort(int level, SubTransactionId subid)
 		return;
 	hash_seq_init(&seq, cache_arrays);
 	while ((a = hash_seq_search(&seq)) != NULL)
-		ba_file_subxact_abort(a->file, level, subid);
+		ba_file_subxact_abort(a->file, level, subid, drop_clean_page, a);
 }
 
 /*

@@ -15,23 +15,6 @@
 #include "funcapi.h"
 #include "utils/memutils.h"
 
-void
-ba_range(const BAArray *a, int64 lo, int64 hi, int64 *first, int64 *count)
-{
-	*first = 0;
-	*count = 0;
-	if (lo > hi)
-		return;
-	if (lo < 1 || hi > a->nelems)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("bigarray range " INT64_FORMAT ".." INT64_FORMAT " is out of bounds",
-						lo, hi),
-				 errdetail("The array has " INT64_FORMAT " elements.", a->nelems)));
-	*first = lo - 1;
-	*count = hi - lo + 1;
-}
-
 /* The 0-based position of element i (1-based), which must exist. */
 static int64
 element_index(const BAArray *a, int64 i)
@@ -42,46 +25,6 @@ element_index(const BAArray *a, int64 i)
 				 errmsg("bigarray index " INT64_FORMAT " is out of bounds", i),
 				 errdetail("The array has " INT64_FORMAT " elements.", a->nelems)));
 	return i - 1;
-}
-
-void
-ba_read_elements(BAArray *a, int64 first, int64 count, BADtype to, void *dst)
-{
-	int			to_size = ba_dtype_info(to)->elsize;
-	BAIter		it;
-
-	ba_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
-	while (ba_iter_next(&it))
-		ba_convert(to, (char *) dst + (it.first - first) * to_size,
-				   a->dtype, it.ptr, it.count);
-	ba_iter_end(&it);
-}
-
-void
-ba_write_elements(BAArray *a, int64 first, BADtype from, const void *src,
-				  int64 count)
-{
-	int			from_size = ba_dtype_info(from)->elsize;
-	BAIter		it;
-
-	ba_iter_init(&it, a, first, count, BA_WRITE, BA_CHUNK_ELEMS(a));
-	while (ba_iter_next(&it))
-		ba_convert(a->dtype, it.ptr, from,
-				   (const char *) src + (it.first - first) * from_size,
-				   it.count);
-	ba_iter_end(&it);
-}
-
-const char *
-ba_native_elements(ArrayType *v, BADtype *dtype, int64 *count)
-{
-	*dtype = ba_dtype_from_typoid(ARR_ELEMTYPE(v));
-	if (array_contains_nulls(v))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("a bigarray cannot hold null elements")));
-	*count = ArrayGetNItems(ARR_NDIM(v), ARR_DIMS(v));
-	return ARR_DATA_PTR(v);
 }
 
 /*
@@ -187,32 +130,36 @@ ba_get_int8(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(v);
 }
 
+/* ba_set(a, i, v) for a value v of dtype from */
+static Datum
+set_element(FunctionCallInfo fcinfo, BADtype from, const void *v)
+{
+	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_WRITE);
+
+	ba_write_elements(a, element_index(a, PG_GETARG_INT64(1)), from, v, 1);
+	PG_RETURN_OID(a->loid);
+}
+
 PG_FUNCTION_INFO_V1(ba_set_float8);
 Datum
 ba_set_float8(PG_FUNCTION_ARGS)
 {
-	BAArray    *a;
 	float8		v;
 
 	ba_args_not_null(fcinfo);
-	a = ba_open(PG_GETARG_OID(0), BA_WRITE);
 	v = PG_GETARG_FLOAT8(2);
-	ba_write_elements(a, element_index(a, PG_GETARG_INT64(1)), BA_FLOAT8, &v, 1);
-	PG_RETURN_OID(a->loid);
+	return set_element(fcinfo, BA_FLOAT8, &v);
 }
 
 PG_FUNCTION_INFO_V1(ba_set_int8);
 Datum
 ba_set_int8(PG_FUNCTION_ARGS)
 {
-	BAArray    *a;
 	int64		v;
 
 	ba_args_not_null(fcinfo);
-	a = ba_open(PG_GETARG_OID(0), BA_WRITE);
 	v = PG_GETARG_INT64(2);
-	ba_write_elements(a, element_index(a, PG_GETARG_INT64(1)), BA_INT8, &v, 1);
-	PG_RETURN_OID(a->loid);
+	return set_element(fcinfo, BA_INT8, &v);
 }
 
 /*

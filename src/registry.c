@@ -24,11 +24,9 @@
 #include "catalog/pg_attribute.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_extension.h"
-#include "catalog/pg_largeobject.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
-#include "libpq/be-fsstubs.h"
 #include "miscadmin.h"
 #include "storage/large_object.h"
 #include "storage/lmgr.h"
@@ -122,15 +120,22 @@ registry_execute(const char *format, Oid loid)
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 }
 
-void
-ba_registry_add(Oid loid)
+/*
+ * A new zero-filled array, registered (so that vacuumlo and pg_dump keep it)
+ * and open for writing: how every SQL function makes one.
+ */
+BAArray *
+ba_create(BADtype dtype, int ndim, const int64 *shape)
 {
+	BAArray    *a = ba_array_create(dtype, ndim, shape);
+
 	registry_execute("INSERT INTO %s (loid) VALUES ($1) ON CONFLICT DO NOTHING",
-					 loid);
+					 a->loid);
+	return a;
 }
 
-void
-ba_registry_remove(Oid loid)
+static void
+registry_remove(Oid loid)
 {
 	registry_execute("DELETE FROM %s WHERE loid OPERATOR(pg_catalog.=) $1",
 					 loid);
@@ -145,14 +150,14 @@ drop_array(Oid loid)
 {
 	/* 25006 before a hot standby's 55000 for the lock below */
 	PreventCommandIfReadOnly("ba_drop()");
-	if (!lo_compat_privileges && !pg_largeobject_ownercheck(loid, GetUserId()))
+	if (!lo_compat_privileges && !ba_storage_owned_by(loid, GetUserId()))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("must be owner of large object %u", loid)));
-	LockDatabaseObject(LargeObjectRelationId, loid, 0, ExclusiveLock);
+	ba_storage_lock(loid);
 	ba_forget(loid);
-	DirectFunctionCall1(be_lo_unlink, ObjectIdGetDatum(loid));
-	ba_registry_remove(loid);
+	ba_storage_unlink(loid);
+	registry_remove(loid);
 }
 
 /* ba_drop(bigarray) -> void */
@@ -670,14 +675,14 @@ bigarray_gc(PG_FUNCTION_ARGS)
 		Oid			loid = candidates[i];
 
 		CHECK_FOR_INTERRUPTS();
-		if (!LargeObjectExists(loid))
+		if (!ba_storage_exists(loid))
 		{
 			/* deleted behind our back (lo_unlink): just unregister */
-			ba_registry_remove(loid);
+			registry_remove(loid);
 			continue;
 		}
 		if (!lo_compat_privileges &&
-			!pg_largeobject_ownercheck(loid, GetUserId()))
+			!ba_storage_owned_by(loid, GetUserId()))
 		{
 			skipped++;
 			continue;
@@ -686,9 +691,9 @@ bigarray_gc(PG_FUNCTION_ARGS)
 		 * Waits for a transaction changing or dropping it (ba_drop() holds
 		 * the same lock); the catalog snapshot may predate its commit.
 		 */
-		LockDatabaseObject(LargeObjectRelationId, loid, 0, ExclusiveLock);
+		ba_storage_lock(loid);
 		InvalidateCatalogSnapshot();
-		if (!LargeObjectExists(loid))
+		if (!ba_storage_exists(loid))
 			continue;			/* dropped meanwhile, unregistered with it */
 		drop_array(loid);
 		dropped++;

@@ -17,11 +17,14 @@
 #include "bigarray.h"
 
 #include "access/xact.h"
+#include "catalog/pg_largeobject.h"
 #include "common/int.h"
 #include "libpq/be-fsstubs.h"
 #include "libpq/libpq-fs.h"
 #include "storage/large_object.h"
+#include "storage/lmgr.h"
 #include "storage/proc.h"
+#include "utils/acl.h"
 #include "utils/fmgrprotos.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
@@ -64,7 +67,10 @@ typedef struct BALoadedBlock
 struct BAFile
 {
 	BigFile		file;			/* first: virtmem hands this back */
-	BAArray    *array;
+	Oid			loid;
+	int64		data_bytes;		/* element bytes: blocks end there */
+	bool		latest;			/* read the latest data (write-locked) */
+	bool		track_loads;	/* remember blocks loaded in subtransactions */
 	BADescriptor rd;			/* INV_READ, under the snapshot it was opened in */
 	BADescriptor wr;			/* INV_READ | INV_WRITE: latest data */
 	BALoadedBlock *loaded;
@@ -139,13 +145,13 @@ descriptor_pwrite(const BADescriptor *d, const char *buf, int len, int64 off)
 }
 
 BAFile *
-ba_file_new(BAArray *a, size_t blksize)
+ba_file_new(Oid loid, size_t blksize)
 {
-	BAFile	   *file = MemoryContextAllocZero(TopMemoryContext, sizeof(BAFile));
+	BAFile	   *file = MemoryContextAllocZero(ba_memory_context(), sizeof(BAFile));
 
 	file->file.file_ops = &ba_file_ops;
 	file->file.blksize = blksize;
-	file->array = a;
+	file->loid = loid;
 	file->rd.fd = -1;
 	file->wr.fd = -1;
 	return file;
@@ -157,6 +163,24 @@ ba_file_free(BAFile *file)
 	if (file->loaded != NULL)
 		pfree(file->loaded);
 	pfree(file);
+}
+
+void
+ba_file_set_data_bytes(BAFile *file, int64 nbytes)
+{
+	file->data_bytes = nbytes;
+}
+
+void
+ba_file_set_latest(BAFile *file, bool latest)
+{
+	file->latest = latest;
+}
+
+void
+ba_file_set_track_loads(BAFile *file, bool track)
+{
+	file->track_loads = track;
 }
 
 void
@@ -172,16 +196,16 @@ ba_file_open_read(BAFile *file)
 	/* a read descriptor reads under the active snapshot: there must be one */
 	if (!ActiveSnapshotSet())
 		elog(ERROR, "bigarray: no active snapshot to read large object %u",
-			 file->array->loid);
+			 file->loid);
 	descriptor_close(&file->rd);
-	descriptor_open(&file->rd, file->array->loid, INV_READ);
+	descriptor_open(&file->rd, file->loid, INV_READ);
 }
 
 void
 ba_file_open_write(BAFile *file)
 {
 	if (!descriptor_valid(&file->wr))
-		descriptor_open(&file->wr, file->array->loid, INV_READ | INV_WRITE);
+		descriptor_open(&file->wr, file->loid, INV_READ | INV_WRITE);
 }
 
 /*
@@ -192,7 +216,7 @@ ba_file_open_write(BAFile *file)
 static const BADescriptor *
 read_descriptor(BAFile *file, bool latest)
 {
-	if (latest || file->array->write_level > 0)
+	if (latest || file->latest)
 	{
 		ba_file_open_write(file);
 		return &file->wr;
@@ -237,7 +261,7 @@ header_check(Oid loid, const BAHeader *hdr)
 	}
 	if (sane)
 		sane = nelems == hdr->nelems &&
-			nelems <= (MAX_LARGE_OBJECT_SIZE - BA_DATA_OFFSET) / info->elsize;
+			nelems <= BA_MAX_DATA_BYTES / info->elsize;
 	if (!sane)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
@@ -254,26 +278,29 @@ ba_file_read_header(BAFile *file, bool latest, BAHeader *hdr)
 	n = descriptor_pread(d, (char *) hdr, sizeof(BAHeader), 0);
 	if (n == 0)
 		return false;
-	header_check(file->array->loid, hdr);
+	header_check(file->loid, hdr);
 	return true;
 }
 
 void
-ba_file_write_header(BAFile *file, uint64 version)
+ba_header_init(BAHeader *hdr, BADtype dtype, int ndim, const int64 *shape,
+			   int64 nelems, uint64 version)
 {
-	const BAArray *a = file->array;
-	BAHeader	hdr;
+	memset(hdr, 0, sizeof(BAHeader));
+	memcpy(hdr->magic, "BIGARRAY", sizeof(hdr->magic));
+	hdr->format = BA_FORMAT;
+	hdr->dtype_oid = ba_dtype_info(dtype)->typoid;
+	hdr->ndim = ndim;
+	hdr->version = version;
+	hdr->nelems = nelems;
+	memcpy(hdr->shape, shape, ndim * sizeof(int64));
+}
 
-	memset(&hdr, 0, sizeof(hdr));
-	memcpy(hdr.magic, "BIGARRAY", sizeof(hdr.magic));
-	hdr.format = BA_FORMAT;
-	hdr.dtype_oid = ba_dtype_info(a->dtype)->typoid;
-	hdr.ndim = a->ndim;
-	hdr.version = version;
-	hdr.nelems = a->nelems;
-	memcpy(hdr.shape, a->shape, sizeof(hdr.shape));
+void
+ba_file_write_header(BAFile *file, const BAHeader *hdr)
+{
 	ba_file_open_write(file);
-	descriptor_pwrite(&file->wr, (const char *) &hdr, sizeof(BAHeader), 0);
+	descriptor_pwrite(&file->wr, (const char *) hdr, sizeof(BAHeader), 0);
 }
 
 void
@@ -292,12 +319,55 @@ ba_file_truncate(BAFile *file, int64 nbytes)
 							Int64GetDatum(BA_DATA_OFFSET + nbytes));
 }
 
+/* ---- large objects as a whole ---- */
+
+Oid
+ba_storage_create(void)
+{
+	return DatumGetObjectId(DirectFunctionCall1(be_lo_create,
+												ObjectIdGetDatum(InvalidOid)));
+}
+
+void
+ba_storage_unlink(Oid loid)
+{
+	DirectFunctionCall1(be_lo_unlink, ObjectIdGetDatum(loid));
+}
+
+bool
+ba_storage_exists(Oid loid)
+{
+	return LargeObjectExists(loid);
+}
+
+/*
+ * The array's write lock: on the large object, as lo_put's row locks would
+ * not serialise whole-page writes.  Held to the end of the transaction.
+ */
+void
+ba_storage_lock(Oid loid)
+{
+	LockDatabaseObject(LargeObjectRelationId, loid, 0, ExclusiveLock);
+}
+
+bool
+ba_storage_may(Oid loid, Oid user, AclMode mode)
+{
+	return pg_largeobject_aclcheck_snapshot(loid, user, mode, NULL) == ACLCHECK_OK;
+}
+
+bool
+ba_storage_owned_by(Oid loid, Oid user)
+{
+	return pg_largeobject_ownercheck(loid, user);
+}
+
 /* Keep the error being handled for ba_storage_rethrow(); clear it. */
 static void
 keep_error(MemoryContext caller_cxt)
 {
 	if (pending_error_cxt == NULL)
-		pending_error_cxt = AllocSetContextCreate(TopMemoryContext,
+		pending_error_cxt = AllocSetContextCreate(ba_memory_context(),
 												  "bigarray storage error",
 												  ALLOCSET_SMALL_SIZES);
 	MemoryContextReset(pending_error_cxt);
@@ -332,9 +402,8 @@ ba_storage_forget_error(void)
 static int
 block_extent(BAFile *file, blk_t blk, int64 *offset)
 {
-	BAArray    *a = file->array;
 	int64		start = (int64) blk * (int64) file->file.blksize;
-	int64		end = a->nelems * a->elsize;
+	int64		end = file->data_bytes;
 
 	*offset = start;
 	if (start >= end)
@@ -350,7 +419,7 @@ remember_loaded_block(BAFile *file, blk_t blk, int level)
 		int			newmax = Max(64, file->maxloaded * 2);
 
 		if (file->loaded == NULL)
-			file->loaded = MemoryContextAlloc(TopMemoryContext,
+			file->loaded = MemoryContextAlloc(ba_memory_context(),
 											  newmax * sizeof(BALoadedBlock));
 		else
 			file->loaded = repalloc_huge(file->loaded,
@@ -376,7 +445,7 @@ load_block(BAFile *file, blk_t blk, char *buf)
 	memset(buf + n, 0, file->file.blksize - n);
 
 	/* see BALoadedBlock: only a subtransaction's abort can need it */
-	if (file->array->lo_changed && level > 1)
+	if (file->track_loads && level > 1)
 		remember_loaded_block(file, blk, level);
 }
 
@@ -402,7 +471,7 @@ store_block(BAFile *file, blk_t blk, const char *buf)
 			pfree(compare_buf);
 		compare_buf = NULL;
 		compare_buf_size = 0;
-		compare_buf = MemoryContextAlloc(TopMemoryContext, file->file.blksize);
+		compare_buf = MemoryContextAlloc(ba_memory_context(), file->file.blksize);
 		compare_buf_size = file->file.blksize;
 	}
 	n = descriptor_pread(&file->wr, compare_buf, len, BA_DATA_OFFSET + offset);
@@ -489,7 +558,8 @@ ba_file_subxact_commit(BAFile *file, int level)
  * loaded in it from such bytes go.  Runs after the handle's rollback.
  */
 void
-ba_file_subxact_abort(BAFile *file, int level, SubTransactionId subid)
+ba_file_subxact_abort(BAFile *file, int level, SubTransactionId subid,
+					  void (*drop_page) (void *arg, blk_t blk), void *arg)
 {
 	int			kept = 0;
 
@@ -500,13 +570,8 @@ ba_file_subxact_abort(BAFile *file, int level, SubTransactionId subid)
 
 	for (int i = 0; i < file->nloaded; i++)
 	{
-		/*
-		 * Dirty pages (put back by the handle's rollback) hold the right
-		 * bytes, maybe the only copy; a clean one keeps its undo records
-		 * for the rollback of an enclosing level.
-		 */
 		if (file->loaded[i].level >= level)
-			fileh_drop_clean_page(&file->array->fileh, file->loaded[i].blk);
+			drop_page(arg, file->loaded[i].blk);
 		else
 			file->loaded[kept++] = file->loaded[i];
 	}

@@ -22,68 +22,6 @@
 #include "utils/lsyscache.h"
 
 /*
- * The largest element data a large object can take after the header: a
- * large object holds at most INT_MAX chunks of LOBLKSIZE (= BA_DATA_OFFSET)
- * bytes (MAX_LARGE_OBJECT_SIZE), and the last virtmem page (at most 2 MiB)
- * must still be storable whole.
- */
-#define BA_MAX_DATA_BYTES \
-	((int64) INT_MAX * BA_DATA_OFFSET - BA_DATA_OFFSET - 2 * 1024 * 1024)
-
-int64
-ba_shape_nelems(BADtype dtype, int ndim, const int64 *shape)
-{
-	int64		nelems = 1;
-	bool		has_zero = false;
-
-	if (ndim < 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a bigarray needs at least one dimension")));
-	if (ndim > BA_MAXDIM)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("number of bigarray dimensions (%d) exceeds the maximum allowed (%d)",
-						ndim, BA_MAXDIM)));
-	for (int i = 0; i < ndim; i++)
-	{
-		if (shape[i] < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("bigarray dimension %d is negative: " INT64_FORMAT,
-							i + 1, shape[i])));
-		has_zero |= shape[i] == 0;
-	}
-	if (has_zero)
-		return 0;
-	for (int i = 0; i < ndim; i++)
-	{
-		if (pg_mul_s64_overflow(nelems, shape[i], &nelems) ||
-			nelems > BA_MAX_DATA_BYTES / ba_dtype_info(dtype)->elsize)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("bigarray shape is too large"),
-					 errdetail("A bigarray of %s holds at most " INT64_FORMAT " elements.",
-							   ba_dtype_info(dtype)->name,
-							   (int64) (BA_MAX_DATA_BYTES / ba_dtype_info(dtype)->elsize))));
-	}
-	return nelems;
-}
-
-void
-ba_args_not_null(FunctionCallInfo fcinfo)
-{
-	for (int i = 0; i < PG_NARGS(); i++)
-	{
-		if (PG_ARGISNULL(i))
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("argument %d of %s must not be null",
-							i + 1, get_func_name(fcinfo->flinfo->fn_oid))));
-	}
-}
-
-/*
  * Text and binary I/O.  The identity of an array is its large object, and
  * a value is printed and sent as that oid alone (@16385), so output never
  * fails and needs no access to the large object: a row whose array was

@@ -16,7 +16,6 @@
 
 #include "access/transam.h"
 #include "access/xact.h"
-#include "catalog/pg_largeobject.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 
@@ -42,9 +41,7 @@ shape_save(const BAArray *a, BAHeader *h)
 static void
 shape_restore(BAArray *a, const BAHeader *h)
 {
-	a->ndim = h->ndim;
-	a->nelems = h->nelems;
-	memcpy(a->shape, h->shape, sizeof(a->shape));
+	ba_array_take_shape(a, h->ndim, h->shape, h->nelems);
 }
 
 /* Open one more undo level for the array, saving its shape. */
@@ -54,7 +51,7 @@ push_level(BAArray *a)
 	Size		size = (a->header_depth + 1) * sizeof(BAHeader);
 
 	if (a->header_stack == NULL)
-		a->header_stack = MemoryContextAlloc(TopMemoryContext, size);
+		a->header_stack = MemoryContextAlloc(ba_memory_context(), size);
 	else
 		a->header_stack = repalloc(a->header_stack, size);
 	if (fileh_savepoint(&a->fileh) < 0)
@@ -75,13 +72,14 @@ ba_xact_register_write(BAArray *a)
 		int			newmax = Max(16, 2 * maxwritten);
 
 		if (written == NULL)
-			written = MemoryContextAlloc(TopMemoryContext, newmax * sizeof(BAArray *));
+			written = MemoryContextAlloc(ba_memory_context(), newmax * sizeof(BAArray *));
 		else
 			written = repalloc(written, newmax * sizeof(BAArray *));
 		maxwritten = newmax;
 	}
 	written[nwritten++] = a;
 	a->write_level = level;
+	ba_file_set_latest(a->file, true);
 	/* one level per open subtransaction, so later aborts line up */
 	while (a->header_depth < level - 1)
 		push_level(a);
@@ -113,7 +111,7 @@ ba_xact_write_out_early(void)
 		if (a->fileh.ndirty == 0 || a->dropped_level > 0)
 			continue;
 		/* set first: a failed writeout may have stored some pages */
-		a->lo_changed = true;
+		ba_array_lo_changed(a);
 		if (fileh_dirty_writeout(&a->fileh,
 								 WRITEOUT_STORE | WRITEOUT_MARKSTORED) != 0)
 			ba_storage_rethrow();
@@ -141,11 +139,11 @@ write_back(BAArray *a)
 	if (fileh_dirty_writeout(&a->fileh, WRITEOUT_STORE) != 0)
 		ba_storage_rethrow();
 
-	ba_file_write_header(a->file, version);
+	ba_array_write_header(a, version);
 
 	fileh_dirty_writeout(&a->fileh, WRITEOUT_MARKSTORED);
 	/* the pages now hold what commits: an abort from here on drops them */
-	a->lo_changed = true;
+	ba_array_lo_changed(a);
 	a->cached_version = version;
 }
 
@@ -165,7 +163,7 @@ write_back_all(void)
 	{
 		/* unlinked in this transaction, by ba_drop() or lo_unlink() */
 		if (written[i]->dropped_level > 0 ||
-			!LargeObjectExists(written[i]->loid))
+			!ba_storage_exists(written[i]->loid))
 			ba_cache_drop_array(written[i]);
 		else
 			write_back(written[i]);
@@ -186,6 +184,8 @@ end_xact_state(BAArray *a)
 	a->created_level = 0;
 	a->dropped_level = 0;
 	a->lo_changed = false;
+	ba_file_set_latest(a->file, false);
+	ba_file_set_track_loads(a->file, false);
 	ba_file_end_xact(a->file);
 }
 
@@ -353,6 +353,8 @@ at_subxact_abort(int level, SubTransactionId subid)
 			}
 			a->write_level = 0;
 			a->lo_changed = false;
+			ba_file_set_latest(a->file, false);
+			ba_file_set_track_loads(a->file, false);
 			a->validated_snapshot = 0;
 			ba_xact_forget(a);
 		}

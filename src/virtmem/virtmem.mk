@@ -28,7 +28,7 @@ CORE_INCLUDE := $(CORE_DIR)/../../include
 CORE_SRCS := $(sort $(wildcard $(CORE_DIR)/*.c))
 CORE_HDRS := $(wildcard $(CORE_DIR)/*.h) $(wildcard $(CORE_INCLUDE)/bigarray/*.h)
 CORE_CC ?= $(CC)
-CORE_CFLAGS := -std=gnu11 -O2 -g -fPIC -Wall -Wextra -Werror -I$(CORE_INCLUDE) $(CORE_EXTRA_CFLAGS)
+CORE_CFLAGS := -std=gnu11 -O2 -g -fPIC -Wall -Wextra $(WERROR) -I$(CORE_INCLUDE) $(CORE_EXTRA_CFLAGS)
 CORE_ASAN_CFLAGS := $(CORE_CFLAGS) -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer
 
