@@ -17,7 +17,7 @@ FUZZ_CC ?= clang
 FUZZ_TIME ?= 30
 FUZZ_SEED ?= 0
 FUZZ_BIN := $(FUZZ_DIR)/build/textform_fuzz
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -Isrc \
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra $(WERROR) -Isrc \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 # -seed=0 lets libFuzzer pick (and print) a seed; new inputs go to the
 # first corpus directory, so the seeds stay as they are in the tree

@@ -10,6 +10,8 @@
 set -uo pipefail
 
 src=$(cd "$(dirname "$0")/.." && pwd)
+# warnings are errors here (the Makefile leaves them warnings for packagers)
+export WERROR=-Werror
 bash "$src/scripts/setup.sh" || exit 1
 
 work=$(mktemp -d /tmp/bigarray-test.XXXXXX)
