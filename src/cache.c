@@ -39,8 +39,8 @@
 typedef struct BAPinRecord
 {
 	BAArray    *array;
-	pgoff_t		first_page;
-	pgoff_t		npages;
+	vm_pgoff_t	first_page;
+	vm_pgoff_t	npages;
 	bool		write;
 	SubTransactionId subid;		/* released if this one aborts */
 } BAPinRecord;
@@ -578,7 +578,7 @@ dirty_over_half(void)
  * writeout marks pages stored (read-only) under the writer's feet.
  */
 static void
-pin_pages(BAArray *a, pgoff_t first, pgoff_t npages, bool write)
+pin_pages(BAArray *a, vm_pgoff_t first, vm_pgoff_t npages, bool write)
 {
 	bool		wrote_out = false;
 
@@ -749,7 +749,7 @@ ba_iter_end(BAIter *it)
 
 /* Zero bytes [from, to) of page pgoffset through a write pin. */
 static void
-zero_page_range(BAArray *a, pgoff_t pgoffset, size_t from, size_t to)
+zero_page_range(BAArray *a, vm_pgoff_t pgoffset, size_t from, size_t to)
 {
 	size_t		pagesize = ram_pagesize(cache_ram);
 
@@ -771,15 +771,15 @@ array_shrunk(BAArray *a, int64 old_nelems)
 	uint64		pagesize = ram_pagesize(cache_ram);
 	uint64		new_bytes = (uint64) a->nelems * a->elsize;
 	uint64		old_bytes = (uint64) old_nelems * a->elsize;
-	pgoff_t		first_gone = (new_bytes + pagesize - 1) / pagesize;
-	pgoff_t		end = (old_bytes + pagesize - 1) / pagesize;
+	vm_pgoff_t	first_gone = (new_bytes + pagesize - 1) / pagesize;
+	vm_pgoff_t	end = (old_bytes + pagesize - 1) / pagesize;
 
 	/* pages loaded from here on read the cut: abort must not keep them */
 	a->lo_changed = true;
 	ba_file_truncate(a->file, new_bytes);
 	if (new_bytes % pagesize != 0)
 		zero_page_range(a, new_bytes / pagesize, new_bytes % pagesize, pagesize);
-	for (pgoff_t p = first_gone; p < end; p++)
+	for (vm_pgoff_t p = first_gone; p < end; p++)
 	{
 		if (a->fileh.savepoint_depth == 0)
 			fileh_invalidate_page(&a->fileh, p);

@@ -78,8 +78,8 @@ dirty_list_merge_sort(struct list_head *first, size_t n)
 	tail = &merged;
 	while (left != NULL && right != NULL)
 	{
-		Page	   *lp = list_entry(left, Page, in_dirty);
-		Page	   *rp = list_entry(right, Page, in_dirty);
+		VMPage	   *lp = list_entry(left, VMPage, in_dirty);
+		VMPage	   *rp = list_entry(right, VMPage, in_dirty);
 
 		if (rp->f_pgoffset < lp->f_pgoffset)
 		{
@@ -138,7 +138,7 @@ fileh_dirty_writeout(BigFileH *fileh, enum WriteoutFlags flags)
 	dirty_list_sort(fileh);
 	list_for_each_safe(pos, tmp, &fileh->dirty_pages)
 	{
-		Page	   *page = list_entry(pos, Page, in_dirty);
+		VMPage	   *page = list_entry(pos, VMPage, in_dirty);
 
 		if (flags & WRITEOUT_STORE)
 		{
@@ -179,13 +179,13 @@ fileh_dirty_discard(BigFileH *fileh)
 			   *tmp;
 
 	list_for_each_safe(pos, tmp, &fileh->dirty_pages)
-		page_free(list_entry(pos, Page, in_dirty));
+		page_free(list_entry(pos, VMPage, in_dirty));
 }
 
 void
-fileh_invalidate_page(BigFileH *fileh, pgoff_t pgoffset)
+fileh_invalidate_page(BigFileH *fileh, vm_pgoff_t pgoffset)
 {
-	Page	   *page = pagetab_get(fileh->pagetab, pgoffset);
+	VMPage	   *page = pagetab_get(fileh->pagetab, pgoffset);
 
 	if (page == NULL)
 		return;
@@ -197,9 +197,9 @@ fileh_invalidate_page(BigFileH *fileh, pgoff_t pgoffset)
 }
 
 void
-fileh_drop_clean_page(BigFileH *fileh, pgoff_t pgoffset)
+fileh_drop_clean_page(BigFileH *fileh, vm_pgoff_t pgoffset)
 {
-	Page	   *page = pagetab_get(fileh->pagetab, pgoffset);
+	VMPage	   *page = pagetab_get(fileh->pagetab, pgoffset);
 
 	if (page != NULL && page->state == PAGE_LOADED)
 		page_drop_content(page);
@@ -218,7 +218,7 @@ fileh_invalidate(BigFileH *fileh)
 	 */
 	for (size_t i = 0; i < pt->capacity; i++)
 	{
-		Page	   *page;
+		VMPage	   *page;
 
 		while ((page = pt->buckets[i]) != NULL &&
 			   page->state != PAGE_LOADING && page->state != PAGE_LOADING_INVALIDATED)

@@ -22,7 +22,7 @@
  * loaded may be stale: load again.
  */
 static int
-page_fill(Page *page)
+page_fill(VMPage *page)
 {
 	BigFileH   *fileh = page->fileh;
 	RAM		   *ram = page->ram;
@@ -55,10 +55,10 @@ page_fill(Page *page)
  * behind for it) or ENOMEM if no RAM slot could be had.
  */
 int
-page_load(BigFileH *fileh, pgoff_t pgoffset, Page **pagep)
+page_load(BigFileH *fileh, vm_pgoff_t pgoffset, VMPage **pagep)
 {
-	Page	   *page = pagetab_get(fileh->pagetab, pgoffset);
-	pgoff_t		slot;
+	VMPage	   *page = pagetab_get(fileh->pagetab, pgoffset);
+	vm_pgoff_t	slot;
 
 	if (page != NULL)
 	{
@@ -110,7 +110,7 @@ page_load(BigFileH *fileh, pgoff_t pgoffset, Page **pagep)
 }
 
 void
-page_mark_dirty(Page *page)
+page_mark_dirty(VMPage *page)
 {
 	if (page->state == PAGE_DIRTY)
 		return;
@@ -122,7 +122,7 @@ page_mark_dirty(Page *page)
 }
 
 static void
-page_leave_dirty_list(Page *page)
+page_leave_dirty_list(VMPage *page)
 {
 	if (page->state != PAGE_DIRTY)
 		return;
@@ -133,7 +133,7 @@ page_leave_dirty_list(Page *page)
 
 /* Writeout stored the page: it is clean, and its next write must fault. */
 void
-page_mark_stored(Page *page)
+page_mark_stored(VMPage *page)
 {
 	page_write_protect_all(page);
 	page_leave_dirty_list(page);
@@ -147,7 +147,7 @@ page_mark_stored(Page *page)
  * level restores into it) and stays as EMPTY; any other page is freed.
  */
 void
-page_drop_content(Page *page)
+page_drop_content(VMPage *page)
 {
 	if (page->undo == NULL)
 	{
@@ -165,11 +165,11 @@ page_drop_content(Page *page)
  * its slot, which is returned still allocated and counted in the RAM's npages,
  * for the caller to reuse or give back.
  */
-pgoff_t
-page_free_keep_slot(Page *page)
+vm_pgoff_t
+page_free_keep_slot(VMPage *page)
 {
 	BigFileH   *fileh = page->fileh;
-	pgoff_t		slot = page->ram_pgoffset;
+	vm_pgoff_t	slot = page->ram_pgoffset;
 
 	if (page->state == PAGE_LOADING || page->state == PAGE_LOADING_INVALIDATED)
 		virtmem_bug("page_free: page is being loaded");
@@ -186,7 +186,7 @@ page_free_keep_slot(Page *page)
 
 /* Remove the page entirely; its slot's memory goes back to the OS. */
 void
-page_free(Page *page)
+page_free(VMPage *page)
 {
 	RAM		   *ram = page->ram;
 

@@ -27,7 +27,7 @@ VMFaultResult
 vma_on_pagefault(VMA *vma, uintptr_t addr, int write)
 {
 	size_t		idx;
-	Page	   *page;
+	VMPage	   *page;
 
 	if (vma->page_ismapped == NULL || addr < vma->addr_start || addr >= vma->addr_stop)
 	{

@@ -12,7 +12,7 @@
 static int
 vma_pin_page(VMA *vma, size_t idx, bool write)
 {
-	Page	   *page;
+	VMPage	   *page;
 
 	if (page_load(vma->fileh, vma->f_pgoffset + idx, &page) < 0)
 		return -1;
@@ -44,7 +44,7 @@ unpin:
 }
 
 static bool
-vma_range_valid(const VMA *vma, pgoff_t pgoffset, pgoff_t npages)
+vma_range_valid(const VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages)
 {
 	size_t		vma_pages;
 
@@ -55,7 +55,7 @@ vma_range_valid(const VMA *vma, pgoff_t pgoffset, pgoff_t npages)
 }
 
 int
-vma_pin(VMA *vma, pgoff_t pgoffset, pgoff_t npages, int flags)
+vma_pin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages, int flags)
 {
 	if (!vma_range_valid(vma, pgoffset, npages) || (flags & ~VMA_PIN_WRITE) != 0)
 	{
@@ -63,7 +63,7 @@ vma_pin(VMA *vma, pgoff_t pgoffset, pgoff_t npages, int flags)
 		return -1;
 	}
 
-	for (pgoff_t i = 0; i < npages; i++)
+	for (vm_pgoff_t i = 0; i < npages; i++)
 	{
 		if (vma_pin_page(vma, pgoffset + i, (flags & VMA_PIN_WRITE) != 0) < 0)
 		{
@@ -78,13 +78,13 @@ vma_pin(VMA *vma, pgoff_t pgoffset, pgoff_t npages, int flags)
 }
 
 void
-vma_unpin(VMA *vma, pgoff_t pgoffset, pgoff_t npages)
+vma_unpin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages)
 {
 	if (!vma_range_valid(vma, pgoffset, npages))
 		return;
-	for (pgoff_t i = 0; i < npages; i++)
+	for (vm_pgoff_t i = 0; i < npages; i++)
 	{
-		Page	   *page = pagetab_get(vma->fileh->pagetab, vma->f_pgoffset + pgoffset + i);
+		VMPage	   *page = pagetab_get(vma->fileh->pagetab, vma->f_pgoffset + pgoffset + i);
 
 		/* the page may have been invalidated (and reloaded) since the pin */
 		if (page == NULL || page->pincnt == 0)

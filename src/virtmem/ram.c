@@ -132,7 +132,7 @@ ram_reclaim(RAM *ram)
  * the caller is working on).  Returns how many were reclaimed.
  */
 size_t
-ram_reclaim_lru(RAM *ram, size_t npages, const Page *keep)
+ram_reclaim_lru(RAM *ram, size_t npages, const VMPage *keep)
 {
 	struct list_head *pos,
 			   *tmp;
@@ -140,7 +140,7 @@ ram_reclaim_lru(RAM *ram, size_t npages, const Page *keep)
 
 	list_for_each_safe(pos, tmp, &ram->lru)
 	{
-		Page	   *page = list_entry(pos, Page, lru);
+		VMPage	   *page = list_entry(pos, VMPage, lru);
 
 		if (done == npages)
 			break;
@@ -162,7 +162,7 @@ static int
 ram_grow(RAM *ram)
 {
 	size_t		nslots = ram->nslots + RAM_GROW_BYTES / ram->pagesize;
-	pgoff_t    *free_slots;
+	vm_pgoff_t *free_slots;
 
 	free_slots = realloc(ram->free_slots, nslots * sizeof(*free_slots));
 	if (free_slots == NULL)
@@ -180,11 +180,11 @@ ram_grow(RAM *ram)
  * may be reclaimed.
  */
 static bool
-ram_reclaim_slot_for_reuse(RAM *ram, pgoff_t *slot)
+ram_reclaim_slot_for_reuse(RAM *ram, vm_pgoff_t *slot)
 {
 	if (list_empty(&ram->lru))
 		return false;
-	*slot = page_free_keep_slot(list_entry(ram->lru.next, Page, lru));
+	*slot = page_free_keep_slot(list_entry(ram->lru.next, VMPage, lru));
 	ram->nreclaimed++;
 	return true;
 }
@@ -196,7 +196,7 @@ ram_reclaim_slot_for_reuse(RAM *ram, pgoff_t *slot)
  * page is dirty, pinned or otherwise held, or when the OS refuses memory.
  */
 int
-ram_alloc_slot(RAM *ram, pgoff_t *slot)
+ram_alloc_slot(RAM *ram, vm_pgoff_t *slot)
 {
 	if (ram->max_pages != 0 && ram->npages >= ram->max_pages)
 	{
@@ -235,7 +235,7 @@ ram_alloc_slot(RAM *ram, pgoff_t *slot)
 
 /* Give a slot back; its content is dropped and its memory returned. */
 void
-ram_free_slot(RAM *ram, pgoff_t slot)
+ram_free_slot(RAM *ram, vm_pgoff_t slot)
 {
 	/*
 	 * Punching can only fail on kernels without shmem hole punching (before
@@ -253,7 +253,7 @@ ram_free_slot(RAM *ram, pgoff_t slot)
  * bringing a swapped-out page back): -1 with errno set.
  */
 int
-ram_slot_read(const RAM *ram, pgoff_t slot, void *buf)
+ram_slot_read(const RAM *ram, vm_pgoff_t slot, void *buf)
 {
 	ssize_t		n = pread(ram->memfd, buf, ram->pagesize, (off_t) (slot * ram->pagesize));
 
@@ -265,7 +265,7 @@ ram_slot_read(const RAM *ram, pgoff_t slot, void *buf)
 }
 
 int
-ram_slot_write(const RAM *ram, pgoff_t slot, const void *buf)
+ram_slot_write(const RAM *ram, vm_pgoff_t slot, const void *buf)
 {
 	ssize_t		n = pwrite(ram->memfd, buf, ram->pagesize, (off_t) (slot * ram->pagesize));
 
@@ -284,7 +284,7 @@ ram_slot_write(const RAM *ram, pgoff_t slot, const void *buf)
  * level can change more pages than the RAM holds.
  */
 void
-ram_lru_update(Page *page)
+ram_lru_update(VMPage *page)
 {
 	bool		candidate = page->state == PAGE_LOADED &&
 		page->pincnt == 0 && !page_undo_needs_bytes(page);
@@ -298,7 +298,7 @@ ram_lru_update(Page *page)
 
 /* Record an access: a listed page becomes the most recently used. */
 void
-ram_lru_touch(Page *page)
+ram_lru_touch(VMPage *page)
 {
 	if (!list_empty(&page->lru))
 	{

@@ -32,7 +32,7 @@ undo_journal(const BigFileH *fileh)
 }
 
 static void
-undo_pop(Page *page)
+undo_pop(VMPage *page)
 {
 	PageUndo   *rec = page->undo;
 
@@ -43,7 +43,7 @@ undo_pop(Page *page)
 }
 
 bool
-page_undo_needs_bytes(const Page *page)
+page_undo_needs_bytes(const VMPage *page)
 {
 	for (const PageUndo *rec = page->undo; rec != NULL; rec = rec->next)
 	{
@@ -54,7 +54,7 @@ page_undo_needs_bytes(const Page *page)
 }
 
 void
-page_undo_free_all(Page *page)
+page_undo_free_all(VMPage *page)
 {
 	while (page->undo != NULL)
 		undo_pop(page);
@@ -66,7 +66,7 @@ page_undo_free_all(Page *page)
  * page is now.  Fails with ENOMEM.
  */
 static int
-undo_record(Page *page)
+undo_record(VMPage *page)
 {
 	BigFileH   *fileh = page->fileh;
 	unsigned	level = fileh->savepoint_depth;
@@ -97,7 +97,7 @@ undo_record(Page *page)
  * they are.  Fails with ENOMEM, or EIO if the bytes cannot be read.
  */
 static int
-undo_copy_current_bytes(Page *page)
+undo_copy_current_bytes(VMPage *page)
 {
 	for (PageUndo *rec = page->undo; rec != NULL; rec = rec->next)
 	{
@@ -125,7 +125,7 @@ undo_copy_current_bytes(Page *page)
  * bytes cannot be read, leaving the page unchanged.
  */
 int
-savepoint_before_write(Page *page)
+savepoint_before_write(VMPage *page)
 {
 	if (undo_record(page) < 0)
 		return -1;
@@ -137,14 +137,14 @@ savepoint_before_write(Page *page)
  * it had when it was dropped, which its records may rely on; keep them.
  */
 int
-savepoint_before_reload(Page *page)
+savepoint_before_reload(VMPage *page)
 {
 	return undo_copy_current_bytes(page);
 }
 
 /* The dirty page is about to be marked stored at the current level. */
 int
-savepoint_before_markstored(Page *page)
+savepoint_before_markstored(VMPage *page)
 {
 	return undo_record(page);
 }
@@ -164,13 +164,13 @@ fileh_savepoint(BigFileH *fileh)
 
 	/* dirty pages were changed below this level: their next write must fault */
 	list_for_each_safe(pos, tmp, &fileh->dirty_pages)
-		page_write_protect_all(list_entry(pos, Page, in_dirty));
+		page_write_protect_all(list_entry(pos, VMPage, in_dirty));
 	return (int) fileh->savepoint_depth;
 }
 
 /* Put the page back as its top record says, and drop the record. */
 static void
-undo_apply(Page *page)
+undo_apply(VMPage *page)
 {
 	PageUndo   *rec = page->undo;
 	bool		was_dirty = rec->was_dirty;
@@ -228,7 +228,7 @@ fileh_release_savepoint(BigFileH *fileh)
 	for (pos = journal->prev; pos != journal;)
 	{
 		PageUndo   *rec = list_entry(pos, PageUndo, in_journal);
-		Page	   *page = rec->page;
+		VMPage	   *page = rec->page;
 
 		if (rec->level != level)
 			break;

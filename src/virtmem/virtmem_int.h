@@ -6,7 +6,7 @@
  * core call on each other.  Nothing outside src/virtmem includes it.
  *
  * Invariants the parts rely on:
- *  - every Page owns a RAM slot for its whole life; a Page exists in the
+ *  - every VMPage owns a RAM slot for its whole life; a VMPage exists in the
  *    handle's page table exactly while it owns that slot;
  *  - a page is on its RAM's LRU list exactly when it is a reclaim candidate:
  *    LOADED, unpinned and without undo records (ram_lru_update());
@@ -40,8 +40,8 @@ struct RAM
 	int			memfd;
 
 	size_t		nslots;			/* slots the memfd is sized for */
-	pgoff_t		nslots_used;	/* slots [0, nslots_used) were handed out once */
-	pgoff_t    *free_slots;		/* stack of released slots; capacity = all slots */
+	vm_pgoff_t	nslots_used;	/* slots [0, nslots_used) were handed out once */
+	vm_pgoff_t *free_slots;		/* stack of released slots; capacity = all slots */
 	size_t		nfree;
 	void	   *bounce;			/* one page on its way between storage and a slot;
 								 * storage callbacks never nest, so one suffices */
@@ -56,20 +56,20 @@ struct RAM
 	uint64_t	nreclaimed;
 };
 
-int			ram_alloc_slot(RAM *ram, pgoff_t *slot);
-void		ram_free_slot(RAM *ram, pgoff_t slot);
-int			ram_slot_read(const RAM *ram, pgoff_t slot, void *buf);
-int			ram_slot_write(const RAM *ram, pgoff_t slot, const void *buf);
+int			ram_alloc_slot(RAM *ram, vm_pgoff_t *slot);
+void		ram_free_slot(RAM *ram, vm_pgoff_t slot);
+int			ram_slot_read(const RAM *ram, vm_pgoff_t slot, void *buf);
+int			ram_slot_write(const RAM *ram, vm_pgoff_t slot, const void *buf);
 
-void		ram_lru_update(Page *page);
-void		ram_lru_touch(Page *page);
-size_t		ram_reclaim_lru(RAM *ram, size_t npages, const Page *keep);
+void		ram_lru_update(VMPage *page);
+void		ram_lru_touch(VMPage *page);
+size_t		ram_reclaim_lru(RAM *ram, size_t npages, const VMPage *keep);
 
 /* ---- page table of a handle (pagetable.c) ---- */
 
 struct PageTable
 {
-	Page	  **buckets;		/* open addressing, linear probing */
+	VMPage	  **buckets;		/* open addressing, linear probing */
 	size_t		capacity;		/* power of two */
 	size_t		count;
 
@@ -83,22 +83,22 @@ struct PageTable
 
 PageTable  *pagetab_new(void);
 void		pagetab_free(PageTable *pt);
-Page	   *pagetab_get(const PageTable *pt, pgoff_t pgoffset);
-int			pagetab_put(PageTable *pt, Page *page);
-void		pagetab_remove(PageTable *pt, pgoff_t pgoffset);
+VMPage	   *pagetab_get(const PageTable *pt, vm_pgoff_t pgoffset);
+int			pagetab_put(PageTable *pt, VMPage *page);
+void		pagetab_remove(PageTable *pt, vm_pgoff_t pgoffset);
 
 /* ---- pages of a handle (page.c) ---- */
 
-int			page_load(BigFileH *fileh, pgoff_t pgoffset, Page **pagep);
-void		page_mark_dirty(Page *page);
-void		page_mark_stored(Page *page);
-void		page_drop_content(Page *page);
-void		page_free(Page *page);
-pgoff_t		page_free_keep_slot(Page *page);
+int			page_load(BigFileH *fileh, vm_pgoff_t pgoffset, VMPage **pagep);
+void		page_mark_dirty(VMPage *page);
+void		page_mark_stored(VMPage *page);
+void		page_drop_content(VMPage *page);
+void		page_free(VMPage *page);
+vm_pgoff_t	page_free_keep_slot(VMPage *page);
 
 /* May the page be mapped writable now?  See savepoint.c for wlevel. */
 static inline bool
-page_write_allowed(const Page *page)
+page_write_allowed(const VMPage *page)
 {
 	return page->state == PAGE_DIRTY &&
 		page->wlevel == page->fileh->savepoint_depth;
@@ -155,9 +155,9 @@ vma_page_writable(const VMA *vma, size_t idx)
 	return bitmap_test(vma_writable_map(vma), idx);
 }
 
-int			vma_map_page(VMA *vma, size_t idx, Page *page, bool writable);
-void		page_unmap_all(Page *page);
-void		page_write_protect_all(Page *page);
+int			vma_map_page(VMA *vma, size_t idx, VMPage *page, bool writable);
+void		page_unmap_all(VMPage *page);
+void		page_write_protect_all(VMPage *page);
 
 /* ---- savepoints (savepoint.c) ---- */
 
@@ -167,16 +167,16 @@ struct PageUndo
 	bool		was_dirty;		/* page state when the level opened */
 	void	   *copy;			/* bytes then, or NULL: still the current ones */
 	PageUndo   *next;			/* record of a lower level of the same page */
-	Page	   *page;
+	VMPage	   *page;
 	struct list_head in_journal;	/* in pagetab->undo_journal */
 };
 
-int			savepoint_before_write(Page *page);
-int			savepoint_before_reload(Page *page);
-int			savepoint_before_markstored(Page *page);
-void		page_undo_free_all(Page *page);
+int			savepoint_before_write(VMPage *page);
+int			savepoint_before_reload(VMPage *page);
+int			savepoint_before_markstored(VMPage *page);
+void		page_undo_free_all(VMPage *page);
 /* Would a rollback need this page's bytes (a record of a dirty page)? */
-bool		page_undo_needs_bytes(const Page *page);
+bool		page_undo_needs_bytes(const VMPage *page);
 
 /* ---- faults and callbacks (pagefault.c) ---- */
 

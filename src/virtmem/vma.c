@@ -56,7 +56,7 @@ static size_t nmapped;			/* pages mapped, summed over all mappings */
 static VMA *vma_tree_root;
 
 static void read_max_map_count(void);
-static void vma_unmap_page(VMA *vma, size_t idx, Page *page);
+static void vma_unmap_page(VMA *vma, size_t idx, VMPage *page);
 
 /* ---- the address-ordered AVL tree of all mappings ---- */
 
@@ -196,7 +196,7 @@ virt_lookup_vma(const void *addr)
 /* ---- creating and removing mappings ---- */
 
 int
-fileh_mmap(VMA *vma, BigFileH *fileh, pgoff_t pgoffset, pgoff_t pglen)
+fileh_mmap(VMA *vma, BigFileH *fileh, vm_pgoff_t pgoffset, vm_pgoff_t pglen)
 {
 	size_t		pagesize = fileh->ram->pagesize;
 	uint64_t   *bitmaps;
@@ -254,7 +254,7 @@ vma_unmap(VMA *vma)
 	{
 		if (vma_page_mapped(vma, idx))
 		{
-			Page	   *page = pagetab_get(vma->fileh->pagetab, vma->f_pgoffset + idx);
+			VMPage	   *page = pagetab_get(vma->fileh->pagetab, vma->f_pgoffset + idx);
 
 			if (page == NULL)
 				virtmem_bug("vma_unmap: mapped page missing from the page table");
@@ -282,7 +282,7 @@ vma_page_addr(const VMA *vma, size_t idx)
 }
 
 static int
-vma_install_page(VMA *vma, size_t idx, Page *page, int prot)
+vma_install_page(VMA *vma, size_t idx, VMPage *page, int prot)
 {
 	RAM		   *ram = page->ram;
 	void	   *addr = vma_page_addr(vma, idx);
@@ -331,14 +331,14 @@ map_budget(void)
  * handle.  Unmapped pages stay in RAM and are mapped again on next access.
  */
 static void
-unmap_pages_down_to(size_t target, const Page *keep)
+unmap_pages_down_to(size_t target, const VMPage *keep)
 {
 	struct list_head *pos,
 			   *tmp;
 
 	list_for_each_safe(pos, tmp, &keep->ram->lru)
 	{
-		Page	   *page = list_entry(pos, Page, lru);
+		VMPage	   *page = list_entry(pos, VMPage, lru);
 
 		if (nmapped <= target)
 			return;
@@ -347,7 +347,7 @@ unmap_pages_down_to(size_t target, const Page *keep)
 	}
 	list_for_each_safe(pos, tmp, &keep->fileh->dirty_pages)
 	{
-		Page	   *page = list_entry(pos, Page, in_dirty);
+		VMPage	   *page = list_entry(pos, VMPage, in_dirty);
 
 		if (nmapped <= target)
 			return;
@@ -365,7 +365,7 @@ unmap_pages_down_to(size_t target, const Page *keep)
  * mmap/mprotect set it.
  */
 int
-vma_map_page(VMA *vma, size_t idx, Page *page, bool writable)
+vma_map_page(VMA *vma, size_t idx, VMPage *page, bool writable)
 {
 	int			prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
 	bool		was_mapped = vma_page_mapped(vma, idx);
@@ -395,7 +395,7 @@ vma_map_page(VMA *vma, size_t idx, Page *page, bool writable)
 
 /* Take page out of index idx of vma: its address becomes inaccessible. */
 static void
-vma_unmap_page(VMA *vma, size_t idx, Page *page)
+vma_unmap_page(VMA *vma, size_t idx, VMPage *page)
 {
 	void	   *addr = vma_page_addr(vma, idx);
 
@@ -423,7 +423,7 @@ vma_unmap_page(VMA *vma, size_t idx, Page *page)
  * handle is expected to have few mappings; pages mapped nowhere cost nothing.
  */
 static void
-page_for_each_mapping(Page *page, void (*fn) (VMA *vma, size_t idx, Page *page))
+page_for_each_mapping(VMPage *page, void (*fn) (VMA *vma, size_t idx, VMPage *page))
 {
 	struct list_head *head = &page->fileh->mmaps;
 	struct list_head *pos,
@@ -445,13 +445,13 @@ page_for_each_mapping(Page *page, void (*fn) (VMA *vma, size_t idx, Page *page))
 }
 
 void
-page_unmap_all(Page *page)
+page_unmap_all(VMPage *page)
 {
 	page_for_each_mapping(page, vma_unmap_page);
 }
 
 static void
-vma_write_protect_page(VMA *vma, size_t idx, Page *page)
+vma_write_protect_page(VMA *vma, size_t idx, VMPage *page)
 {
 	if (!vma_page_writable(vma, idx))
 		return;
@@ -466,7 +466,7 @@ vma_write_protect_page(VMA *vma, size_t idx, Page *page)
 
 /* Make the page read-only wherever it is mapped, so a write faults. */
 void
-page_write_protect_all(Page *page)
+page_write_protect_all(VMPage *page)
 {
 	page_for_each_mapping(page, vma_write_protect_page);
 }
