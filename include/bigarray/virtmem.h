@@ -212,6 +212,9 @@ void		vma_unpin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages);
  * pagefault_init() installs the SIGSEGV handler once; a fault outside every
  * mapping is passed to the handler that was installed before.  Returns 0, or
  * -1 with errno set.
+ *
+ * These two are in libvirtmem-fault.a, not libvirtmem.a: a program that
+ * takes faults links both, one that only pins links no signal handler.
  */
 enum VMFaultResult
 {

@@ -7,18 +7,19 @@
  * mapping, nested inside virtmem's own work (a storage callback touching a
  * mapping), or for a page that could not be provided -- go to the handler
  * installed before, or take the default action.
+ *
+ * The top of the core's stack, and a library of its own (libvirtmem-fault.a):
+ * nothing else in the core calls in here, and a program that only pins (a
+ * PostgreSQL backend) links without it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <ucontext.h>
 #include <unistd.h>
 
 #include "virtmem_int.h"
-
-volatile int virtmem_busy;
 
 static struct sigaction prev_sigsegv;
 static bool handler_installed;
@@ -154,15 +155,4 @@ pagefault_init(void)
 		return -1;
 	handler_installed = true;
 	return 0;
-}
-
-void
-virtmem_bug(const char *what)
-{
-	static const char prefix[] = "virtmem: BUG: ";
-
-	(void) !write(STDERR_FILENO, prefix, sizeof(prefix) - 1);
-	(void) !write(STDERR_FILENO, what, strlen(what));
-	(void) !write(STDERR_FILENO, "\n", 1);
-	abort();
 }

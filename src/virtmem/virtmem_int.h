@@ -178,7 +178,7 @@ void		page_undo_free_all(VMPage *page);
 /* Would a rollback need this page's bytes (a record of a dirty page)? */
 bool		page_undo_needs_bytes(const VMPage *page);
 
-/* ---- faults and callbacks (pagefault.c) ---- */
+/* ---- the fatal path and the busy flag (bug.c) ---- */
 
 /*
  * Non-zero while virtmem serves a fault or runs a storage callback: a fault
