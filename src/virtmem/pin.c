@@ -21,7 +21,7 @@ vma_pin_page(VMA *vma, size_t idx, bool write)
 	if (page->pincnt++ == 0)
 	{
 		page->ram->npinned++;
-		ram_lru_update(page);
+		page_lru_update(page);
 	}
 
 	if (write && !page_write_allowed(page))
@@ -38,7 +38,7 @@ unpin:
 	if (--page->pincnt == 0)
 	{
 		page->ram->npinned--;
-		ram_lru_update(page);
+		page_lru_update(page);
 	}
 	return -1;
 }
@@ -92,7 +92,7 @@ vma_unpin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages)
 		if (--page->pincnt == 0)
 		{
 			page->ram->npinned--;
-			ram_lru_update(page);
+			page_lru_update(page);
 		}
 	}
 }

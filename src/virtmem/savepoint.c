@@ -88,7 +88,7 @@ undo_record(VMPage *page)
 	list_add_tail(&rec->in_journal, undo_journal(fileh));
 	page->undo = rec;
 	page->wlevel = level;
-	ram_lru_update(page);
+	page_lru_update(page);
 	return 0;
 }
 
@@ -191,7 +191,7 @@ undo_apply(VMPage *page)
 	if (!was_dirty)
 		page_drop_content(page);	/* may free the page */
 	else
-		ram_lru_update(page);
+		page_lru_update(page);
 }
 
 void
@@ -247,7 +247,7 @@ fileh_release_savepoint(BigFileH *fileh)
 			if (page->state == PAGE_EMPTY && page->undo == NULL)
 				page_free(page);
 			else
-				ram_lru_update(page);
+				page_lru_update(page);
 		}
 		else
 			rec->level = level - 1;

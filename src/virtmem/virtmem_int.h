@@ -25,7 +25,7 @@
 
 #include "bigarray/virtmem.h"
 
-/* ---- RAM pool (ram.c) ---- */
+/* ---- page memory (ram.c: slots; page.c: cap, LRU, page counters) ---- */
 
 /* The memfd, and the stack of free slots, grow by this much at a time. */
 #define RAM_GROW_BYTES		((size_t) 64 * 1024 * 1024)
@@ -35,35 +35,33 @@
 
 struct RAM
 {
+	/* slots, written by ram.c only */
 	size_t		pagesize;
-	size_t		max_pages;		/* 0 = no limit */
 	int			memfd;
-
 	size_t		nslots;			/* slots the memfd is sized for */
 	vm_pgoff_t	nslots_used;	/* slots [0, nslots_used) were handed out once */
 	vm_pgoff_t *free_slots;		/* stack of released slots; capacity = all slots */
 	size_t		nfree;
+	size_t		nslots_held;	/* handed out and not given back */
+	size_t		nslots_held_peak;
 	void	   *bounce;			/* one page on its way between storage and a slot;
 								 * storage callbacks never nest, so one suffices */
 
+	/* the pages in the slots, written by page.c only */
+	size_t		max_pages;		/* cap on nslots_held; 0 = no limit */
 	struct list_head lru;		/* reclaim candidates, least recently used first */
-
-	size_t		npages;
-	size_t		npages_peak;
 	size_t		ndirty;
 	size_t		npinned;
 	uint64_t	nloads;
 	uint64_t	nreclaimed;
 };
 
-int			ram_alloc_slot(RAM *ram, vm_pgoff_t *slot);
-void		ram_free_slot(RAM *ram, vm_pgoff_t slot);
+int			ram_slots_init(RAM *ram, size_t pagesize);
+void		ram_slots_release(RAM *ram);
+int			ram_slot_alloc(RAM *ram, vm_pgoff_t *slot);
+void		ram_slot_free(RAM *ram, vm_pgoff_t slot);
 int			ram_slot_read(const RAM *ram, vm_pgoff_t slot, void *buf);
 int			ram_slot_write(const RAM *ram, vm_pgoff_t slot, const void *buf);
-
-void		ram_lru_update(VMPage *page);
-void		ram_lru_touch(VMPage *page);
-size_t		ram_reclaim_lru(RAM *ram, size_t npages, const VMPage *keep);
 
 /* ---- page table of a handle (pagetable.c) ---- */
 
@@ -94,7 +92,13 @@ void		page_mark_dirty(VMPage *page);
 void		page_mark_stored(VMPage *page);
 void		page_drop_content(VMPage *page);
 void		page_free(VMPage *page);
-vm_pgoff_t	page_free_keep_slot(VMPage *page);
+
+/*
+ * Put page on or off its RAM's LRU by whether it may now be reclaimed; or,
+ * on an access, make a reclaimable page the most recently used.
+ */
+void		page_lru_update(VMPage *page);
+void		page_lru_touch(VMPage *page);
 
 /* May the page be mapped writable now?  See savepoint.c for wlevel. */
 static inline bool
