@@ -50,6 +50,8 @@ struct BigFileH
 	struct list_head dirty_pages;	/* page->in_dirty */
 	size_t		ndirty;			/* length of dirty_pages */
 	unsigned	savepoint_depth;	/* open undo levels, 0 = none */
+	struct list_head undo_journal;	/* undo records of its pages, in push
+									 * order (PageUndo.in_journal) */
 	int			writeout_inprogress;
 };
 typedef struct BigFileH BigFileH;

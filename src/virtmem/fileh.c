@@ -23,6 +23,7 @@ fileh_open(BigFileH *fileh, BigFile *file, RAM *ram)
 	fileh->ram = ram;
 	list_init(&fileh->mmaps);
 	list_init(&fileh->dirty_pages);
+	list_init(&fileh->undo_journal);
 	fileh->ndirty = 0;
 	fileh->savepoint_depth = 0;
 	fileh->writeout_inprogress = 0;
@@ -165,8 +166,8 @@ fileh_dirty_writeout(BigFileH *fileh, enum WriteoutFlags flags)
 		 * Without memory for the undo record the page just stays dirty: it
 		 * is stored again next time, which is always correct.
 		 */
-		if ((flags & WRITEOUT_MARKSTORED) && savepoint_before_markstored(page) == 0)
-			page_mark_stored(page);
+		if (flags & WRITEOUT_MARKSTORED)
+			(void) page_mark_stored(page);
 	}
 	fileh->writeout_inprogress = 0;
 	return ret;

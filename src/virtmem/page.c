@@ -1,16 +1,29 @@
 /*
  * page.c - the pages of the file handles over one RAM: their state, the
- * LRU and the cap.
+ * LRU and the cap, and their undo records.
  *
  * A page is created with a RAM slot when first needed, filled by loadblk
  * (EMPTY -> LOADING -> LOADED), dirtied by writes, marked stored by
  * writeout, and freed on reclaim, discard, invalidation or close.  The
  * counters of the RAM, the handle's dirty list and the RAM's LRU follow
- * every transition.
+ * every transition; this file is the only one that writes any of them, or
+ * a page's undo records.
  *
  * The RAM as callers see it -- ram.c's slots under a cap, with the least
  * recently used clean page giving its slot up when the cap is reached -- is
  * made here too: the cap and the LRU are decisions about pages.
+ *
+ * Undo records: each page keeps a stack of them (newest, highest level
+ * first), one per savepoint level in which it changed; page->wlevel is the
+ * level of its last change.  A record says how the page was when its level
+ * opened: dirty (with its bytes then, or copy == NULL when the current
+ * bytes are still those) or clean (then rollback drops the page so it
+ * reloads from the file).  Stores alone never copy bytes: a writeout that
+ * marks a page stored pushes a record with copy == NULL; the copy is taken
+ * at the first write after, for every record still relying on the current
+ * bytes, or before a page dropped since (fileh_drop_clean_page) is loaded
+ * again over them.  Every record is also on its handle's undo journal, in
+ * push order, which savepoint.c walks.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -144,6 +157,18 @@ page_take_slot(RAM *ram, vm_pgoff_t *slot)
 
 /* ---- the LRU ---- */
 
+/* Would a rollback need this page's bytes (a record of a dirty page)? */
+static bool
+page_undo_needs_bytes(const VMPage *page)
+{
+	for (const PageUndo *rec = page->undo; rec != NULL; rec = rec->next)
+	{
+		if (rec->was_dirty)
+			return true;
+	}
+	return false;
+}
+
 /*
  * Put page on or off the LRU according to whether it may be reclaimed: clean,
  * unpinned, and not the only copy of bytes a rollback would restore.  Undo
@@ -151,7 +176,7 @@ page_take_slot(RAM *ram, vm_pgoff_t *slot)
  * drops such a page), so they do not keep a page in memory: one savepoint
  * level can change more pages than the RAM holds.
  */
-void
+static void
 page_lru_update(VMPage *page)
 {
 	bool		candidate = page->state == PAGE_LOADED &&
@@ -172,6 +197,87 @@ page_lru_touch(VMPage *page)
 		list_del_init(&page->lru);
 		list_add_tail(&page->lru, &page->ram->lru);
 	}
+}
+
+/* ---- undo records ---- */
+
+static void
+undo_pop(VMPage *page)
+{
+	PageUndo   *rec = page->undo;
+
+	page->undo = rec->next;
+	list_del_init(&rec->in_journal);
+	free(rec->copy);
+	free(rec);
+}
+
+static void
+undo_free_all(VMPage *page)
+{
+	while (page->undo != NULL)
+		undo_pop(page);
+	page->wlevel = 0;
+}
+
+/*
+ * Before the first change of the page at the current level, record how the
+ * page is now.  Fails with ENOMEM.
+ */
+static int
+undo_record(VMPage *page)
+{
+	BigFileH   *fileh = page->fileh;
+	unsigned	level = fileh->savepoint_depth;
+	PageUndo   *rec;
+
+	if (level == 0 || page->wlevel >= level)
+		return 0;
+	rec = malloc(sizeof(*rec));
+	if (rec == NULL)
+	{
+		errno = ENOMEM;
+		return -1;
+	}
+	rec->level = level;
+	rec->was_dirty = page->state == PAGE_DIRTY;
+	rec->copy = NULL;
+	rec->next = page->undo;
+	rec->page = page;
+	list_add_tail(&rec->in_journal, &fileh->undo_journal);
+	page->undo = rec;
+	page->wlevel = level;
+	page_lru_update(page);
+	return 0;
+}
+
+/*
+ * Copy the page's bytes for every record that relies on them staying as
+ * they are: before a write, or before an EMPTY page -- whose slot still
+ * holds the bytes it had when dropped -- is loaded again.  Fails with
+ * ENOMEM, or EIO if the bytes cannot be read.
+ */
+static int
+undo_copy_current_bytes(VMPage *page)
+{
+	for (PageUndo *rec = page->undo; rec != NULL; rec = rec->next)
+	{
+		if (!rec->was_dirty || rec->copy != NULL)
+			continue;
+		rec->copy = malloc(page->ram->pagesize);
+		if (rec->copy == NULL)
+		{
+			errno = ENOMEM;
+			return -1;
+		}
+		if (ram_slot_read(page->ram, page->ram_pgoffset, rec->copy) < 0)
+		{
+			free(rec->copy);
+			rec->copy = NULL;
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* ---- life cycle ---- */
@@ -213,11 +319,6 @@ page_fill(VMPage *page)
 	return 0;
 }
 
-/*
- * Find page pgoffset of fileh with its content present (LOADED or DIRTY),
- * loading it if needed.  Fails with EIO if loadblk failed (no page is left
- * behind for it) or ENOMEM if no RAM slot could be had.
- */
 int
 page_load(BigFileH *fileh, vm_pgoff_t pgoffset, VMPage **pagep)
 {
@@ -230,7 +331,7 @@ page_load(BigFileH *fileh, vm_pgoff_t pgoffset, VMPage **pagep)
 			virtmem_bug("page_load: page is already being loaded (reentrant access)");
 		/* kept on failure: it holds undo records */
 		if (page->state == PAGE_EMPTY &&
-			(savepoint_before_reload(page) < 0 || page_fill(page) < 0))
+			(undo_copy_current_bytes(page) < 0 || page_fill(page) < 0))
 			return -1;
 		*pagep = page;
 		return 0;
@@ -273,7 +374,7 @@ page_load(BigFileH *fileh, vm_pgoff_t pgoffset, VMPage **pagep)
 	return 0;
 }
 
-void
+static void
 page_mark_dirty(VMPage *page)
 {
 	if (page->state == PAGE_DIRTY)
@@ -295,21 +396,29 @@ page_leave_dirty_list(VMPage *page)
 	page->ram->ndirty--;
 }
 
-/* Writeout stored the page: it is clean, and its next write must fault. */
-void
+int
+page_prepare_write(VMPage *page)
+{
+	if (page_write_allowed(page))
+		return 0;
+	if (undo_record(page) < 0 || undo_copy_current_bytes(page) < 0)
+		return -1;
+	page_mark_dirty(page);
+	return 0;
+}
+
+int
 page_mark_stored(VMPage *page)
 {
+	if (undo_record(page) < 0)
+		return -1;
 	page_write_protect_all(page);
 	page_leave_dirty_list(page);
 	page->state = PAGE_LOADED;
 	page_lru_update(page);
+	return 0;
 }
 
-/*
- * Forget the page's content so the next access reloads it from the file.
- * A page that still has undo records keeps its slot (rollback of an outer
- * level restores into it) and stays as EMPTY; any other page is freed.
- */
 void
 page_drop_content(VMPage *page)
 {
@@ -338,7 +447,7 @@ page_free_keep_slot(VMPage *page)
 	if (page->state == PAGE_LOADING || page->state == PAGE_LOADING_INVALIDATED)
 		virtmem_bug("page_free: page is being loaded");
 	page_unmap_all(page);
-	page_undo_free_all(page);
+	undo_free_all(page);
 	page_leave_dirty_list(page);
 	if (page->pincnt > 0)
 		page->ram->npinned--;
@@ -348,11 +457,85 @@ page_free_keep_slot(VMPage *page)
 	return slot;
 }
 
-/* Remove the page entirely; its slot's memory goes back to the OS. */
 void
 page_free(VMPage *page)
 {
 	RAM		   *ram = page->ram;
 
 	ram_slot_free(ram, page_free_keep_slot(page));
+}
+
+/* ---- pins ---- */
+
+void
+page_pin(VMPage *page)
+{
+	if (page->pincnt++ == 0)
+	{
+		page->ram->npinned++;
+		page_lru_update(page);
+	}
+}
+
+void
+page_unpin(VMPage *page)
+{
+	if (--page->pincnt == 0)
+	{
+		page->ram->npinned--;
+		page_lru_update(page);
+	}
+}
+
+/* ---- rollback and release of a page's newest record (savepoint.c) ---- */
+
+void
+page_undo_rollback(VMPage *page)
+{
+	PageUndo   *rec = page->undo;
+	bool		was_dirty = rec->was_dirty;
+
+	if (was_dirty)
+	{
+		/* without a copy the slot holds the bytes, even if the page is EMPTY */
+		if (rec->copy != NULL &&
+			ram_slot_write(page->ram, page->ram_pgoffset, rec->copy) < 0)
+			virtmem_bug("rollback: cannot restore page content");
+		/* a write at the enclosing level may need a record of its own */
+		page_write_protect_all(page);
+		page->state = page->state == PAGE_EMPTY ? PAGE_LOADED : page->state;
+		page_mark_dirty(page);
+	}
+	undo_pop(page);
+	page->wlevel = page->undo != NULL ? page->undo->level : 0;
+	if (!was_dirty)
+		page_drop_content(page);	/* may free the page */
+	else
+		page_lru_update(page);
+}
+
+void
+page_undo_release(VMPage *page)
+{
+	PageUndo   *rec = page->undo;
+	unsigned	level = rec->level;
+
+	page->wlevel = level - 1;
+
+	/*
+	 * The enclosing level keeps its own record if it has one (it is older);
+	 * else this one now describes the page at that level's opening.  Level 0
+	 * keeps no records.
+	 */
+	if (level - 1 == 0 || (rec->next != NULL && rec->next->level == level - 1))
+	{
+		undo_pop(page);
+		/* a page dropped and kept only for its records has none to keep */
+		if (page->state == PAGE_EMPTY && page->undo == NULL)
+			page_free(page);
+		else
+			page_lru_update(page);
+	}
+	else
+		rec->level = level - 1;
 }

@@ -41,12 +41,8 @@ vma_on_pagefault(VMA *vma, uintptr_t addr, int write)
 
 	if (page_load(vma->fileh, vma->f_pgoffset + idx, &page) < 0)
 		return VM_FAILED;
-	if (write && !page_write_allowed(page))
-	{
-		if (savepoint_before_write(page) < 0)
-			return VM_FAILED;
-		page_mark_dirty(page);
-	}
+	if (write && page_prepare_write(page) < 0)
+		return VM_FAILED;
 	/* a read of a page whose write would need no undo record maps it writable */
 	if (vma_map_page(vma, idx, page, page_write_allowed(page)) < 0)
 		return VM_FAILED;

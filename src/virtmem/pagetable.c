@@ -3,8 +3,7 @@
  *
  * An open-addressing hash table with linear probing and backward-shift
  * deletion (no tombstones), kept at most 70% full: O(1) lookups, one
- * pointer per bucket.  It also carries the handle's undo journal, which
- * savepoint.c maintains.
+ * pointer per bucket.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,7 +35,6 @@ pagetab_new(void)
 		return NULL;
 	}
 	pt->capacity = PAGETAB_MIN_CAPACITY;
-	list_init(&pt->undo_journal);
 	return pt;
 }
 

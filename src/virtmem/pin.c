@@ -18,29 +18,14 @@ vma_pin_page(VMA *vma, size_t idx, bool write)
 		return -1;
 
 	/* pin first: mapping may reclaim pages, this one must stay */
-	if (page->pincnt++ == 0)
+	page_pin(page);
+	if ((write && page_prepare_write(page) < 0) ||
+		vma_map_page(vma, idx, page, page_write_allowed(page)) < 0)
 	{
-		page->ram->npinned++;
-		page_lru_update(page);
+		page_unpin(page);
+		return -1;
 	}
-
-	if (write && !page_write_allowed(page))
-	{
-		if (savepoint_before_write(page) < 0)
-			goto unpin;
-		page_mark_dirty(page);
-	}
-	if (vma_map_page(vma, idx, page, page_write_allowed(page)) < 0)
-		goto unpin;
 	return 0;
-
-unpin:
-	if (--page->pincnt == 0)
-	{
-		page->ram->npinned--;
-		page_lru_update(page);
-	}
-	return -1;
 }
 
 static bool
@@ -87,12 +72,7 @@ vma_unpin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages)
 		VMPage	   *page = pagetab_get(vma->fileh->pagetab, vma->f_pgoffset + pgoffset + i);
 
 		/* the page may have been invalidated (and reloaded) since the pin */
-		if (page == NULL || page->pincnt == 0)
-			continue;
-		if (--page->pincnt == 0)
-		{
-			page->ram->npinned--;
-			page_lru_update(page);
-		}
+		if (page != NULL && page->pincnt > 0)
+			page_unpin(page);
 	}
 }
