@@ -487,6 +487,62 @@ page_unpin(VMPage *page)
 	}
 }
 
+/* ---- mapping under the budget of kernel memory areas ---- */
+
+/*
+ * Unmap pages of keep's RAM until at most target pages are mapped: clean
+ * pages from the least recently used on, then unpinned dirty pages of keep's
+ * handle.  Unmapped pages stay in RAM and are mapped again on next access.
+ */
+static void
+unmap_pages_down_to(size_t target, const VMPage *keep)
+{
+	struct list_head *pos,
+			   *tmp;
+
+	list_for_each_safe(pos, tmp, &keep->ram->lru)
+	{
+		VMPage	   *page = list_entry(pos, VMPage, lru);
+
+		if (vma_pages_mapped() <= target)
+			return;
+		if (page != keep)
+			page_unmap_all(page);
+	}
+	list_for_each_safe(pos, tmp, &keep->fileh->dirty_pages)
+	{
+		VMPage	   *page = list_entry(pos, VMPage, in_dirty);
+
+		if (vma_pages_mapped() <= target)
+			return;
+		if (page != keep && page->pincnt == 0)
+			page_unmap_all(page);
+	}
+}
+
+/*
+ * A new mapping over the budget first unmaps an eighth of the budget's
+ * pages (so the scan is paid once per many mappings).  If the kernel still
+ * runs out of areas, half the mapped pages are unmapped and the call
+ * retried once.
+ */
+int
+page_map(VMA *vma, size_t idx, VMPage *page, bool writable)
+{
+	if (!vma_page_mapped(vma, idx) && vma_pages_mapped() >= vma_map_budget())
+		unmap_pages_down_to(vma_map_budget() - vma_map_budget() / 8, page);
+
+	if (vma_map_page(vma, idx, page, writable) < 0)
+	{
+		if (errno != ENOMEM)
+			return -1;
+		unmap_pages_down_to(vma_pages_mapped() / 2, page);
+		if (vma_map_page(vma, idx, page, writable) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- rollback and release of a page's newest record (savepoint.c) ---- */
 
 void

@@ -44,7 +44,7 @@ vma_on_pagefault(VMA *vma, uintptr_t addr, int write)
 	if (write && page_prepare_write(page) < 0)
 		return VM_FAILED;
 	/* a read of a page whose write would need no undo record maps it writable */
-	if (vma_map_page(vma, idx, page, page_write_allowed(page)) < 0)
+	if (page_map(vma, idx, page, page_write_allowed(page)) < 0)
 		return VM_FAILED;
 	page_lru_touch(page);
 	return VM_HANDLED;

@@ -20,7 +20,7 @@ vma_pin_page(VMA *vma, size_t idx, bool write)
 	/* pin first: mapping may reclaim pages, this one must stay */
 	page_pin(page);
 	if ((write && page_prepare_write(page) < 0) ||
-		vma_map_page(vma, idx, page, page_write_allowed(page)) < 0)
+		page_map(vma, idx, page, page_write_allowed(page)) < 0)
 	{
 		page_unpin(page);
 		return -1;

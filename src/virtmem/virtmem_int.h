@@ -16,7 +16,7 @@
  *   fileh.c  savepoint.c    file handles: open/close, writeout, discard,
  *                           invalidation; undo levels and the undo journal
  *   page.c                  page state and counters, LRU and cap (the public
- *                           RAM calls), undo records
+ *                           RAM calls), undo records, mapping under budget
  *   vma.c                   address ranges, putting a slot in and out of them
  *   pagetable.c             f_pgoffset -> VMPage of a handle
  *   ram.c                   memfd slots: allocate, free, read, write
@@ -162,6 +162,10 @@ int			vma_map_page(VMA *vma, size_t idx, VMPage *page, bool writable);
 void		page_unmap_all(VMPage *page);
 void		page_write_protect_all(VMPage *page);
 
+/* Pages mapped, all mappings together, and how many may be. */
+size_t		vma_pages_mapped(void);
+size_t		vma_map_budget(void);
+
 /* ---- pages (page.c) ---- */
 
 struct PageUndo
@@ -218,6 +222,12 @@ void		page_unpin(VMPage *page);
 
 /* Record an access: a reclaimable page becomes the most recently used. */
 void		page_lru_touch(VMPage *page);
+
+/*
+ * vma_map_page(), unmapping other pages first when over the budget of
+ * kernel memory areas, or when the kernel runs out of them.
+ */
+int			page_map(VMA *vma, size_t idx, VMPage *page, bool writable);
 
 /*
  * Put the page back as its newest record says and drop the record (the page

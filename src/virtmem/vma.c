@@ -8,8 +8,12 @@
  * of its mapped pages (and of those mapped writable).
  *
  * All mappings are kept in an AVL tree ordered by address, so that the
- * fault handler finds the one containing an address in O(log n).  The number
- * of pages mapped is kept within what vm.max_map_count allows.
+ * fault handler finds the one containing an address in O(log n).  The pages
+ * mapped are counted against a budget derived from vm.max_map_count; which
+ * pages to unmap when over it is page.c's choice (page_map()).
+ *
+ * Below the pages in the core's stack: this file reads pages (their slot,
+ * their handle's mappings) but calls nothing in page.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -316,9 +320,14 @@ read_max_map_count(void)
 		max_map_count = DEFAULT_MAX_MAP_COUNT;
 }
 
-/* How many pages may be mapped, all mappings together. */
-static size_t
-map_budget(void)
+size_t
+vma_pages_mapped(void)
+{
+	return nmapped;
+}
+
+size_t
+vma_map_budget(void)
 {
 	size_t		reserved = AREA_MARGIN + nvmas;
 
@@ -326,43 +335,10 @@ map_budget(void)
 }
 
 /*
- * Unmap pages of keep's RAM until at most target pages are mapped: clean
- * pages from the least recently used on, then unpinned dirty pages of keep's
- * handle.  Unmapped pages stay in RAM and are mapped again on next access.
- */
-static void
-unmap_pages_down_to(size_t target, const VMPage *keep)
-{
-	struct list_head *pos,
-			   *tmp;
-
-	list_for_each_safe(pos, tmp, &keep->ram->lru)
-	{
-		VMPage	   *page = list_entry(pos, VMPage, lru);
-
-		if (nmapped <= target)
-			return;
-		if (page != keep)
-			page_unmap_all(page);
-	}
-	list_for_each_safe(pos, tmp, &keep->fileh->dirty_pages)
-	{
-		VMPage	   *page = list_entry(pos, VMPage, in_dirty);
-
-		if (nmapped <= target)
-			return;
-		if (page != keep && page->pincnt == 0)
-			page_unmap_all(page);
-	}
-}
-
-/*
  * Map page at index idx of vma, read-only or writable; a page already
- * mapped there only has its protection changed.  A new mapping over the
- * budget first unmaps an eighth of the budget's pages (so the scan is paid
- * once per many mappings).  If the kernel still runs out of areas, half the
- * mapped pages are unmapped and the call retried once.  Fails with errno as
- * mmap/mprotect set it.
+ * mapped there only has its protection changed.  Fails with errno as
+ * mmap/mprotect set it: ENOMEM when the kernel is out of memory areas,
+ * which unmapping other pages cures (page_map() does).
  */
 int
 vma_map_page(VMA *vma, size_t idx, VMPage *page, bool writable)
@@ -372,17 +348,8 @@ vma_map_page(VMA *vma, size_t idx, VMPage *page, bool writable)
 
 	if (was_mapped && vma_page_writable(vma, idx) == writable)
 		return 0;
-	if (!was_mapped && nmapped >= map_budget())
-		unmap_pages_down_to(map_budget() - map_budget() / 8, page);
-
 	if (vma_install_page(vma, idx, page, prot) < 0)
-	{
-		if (errno != ENOMEM)
-			return -1;
-		unmap_pages_down_to(nmapped / 2, page);
-		if (vma_install_page(vma, idx, page, prot) < 0)
-			return -1;
-	}
+		return -1;
 	if (!was_mapped)
 	{
 		bitmap_assign(vma->page_ismapped, idx, true);
