@@ -5,9 +5,10 @@
  * A page is created with a RAM slot when first needed, filled by loadblk
  * (EMPTY -> LOADING -> LOADED), dirtied by writes, marked stored by
  * writeout, and freed on reclaim, discard, invalidation or close.  The
- * counters of the RAM, the handle's dirty list and the RAM's LRU follow
- * every transition; this file is the only one that writes any of them, or
- * a page's undo records.
+ * page counters of the RAM and the handle, the handle's dirty list and the
+ * RAM's LRU follow every transition; this file is the only one that writes
+ * any of them, a page's state, pins or undo records (vma.c keeps
+ * page->refcnt, the count of its mappings).
  *
  * The RAM as callers see it -- ram.c's slots under a cap, with the least
  * recently used clean page giving its slot up when the cap is reached -- is
