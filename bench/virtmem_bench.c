@@ -217,7 +217,7 @@ stream_by_pins(uint8_t *data, size_t pagesize, uint64_t expected_sum)
 
 	view_open(&view, data, pagesize, STREAM_RAM_BYTES / pagesize, npages);
 	t0 = now_us();
-	for (pgoff_t first = 0; first < npages; first += chunk_pages)
+	for (vm_pgoff_t first = 0; first < npages; first += chunk_pages)
 	{
 		if (vma_pin(&view.vma, first, chunk_pages, 0) != 0)
 			die("vma_pin");

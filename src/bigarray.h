@@ -39,17 +39,7 @@
 #include "utils/acl.h"
 #include "utils/array.h"
 
-/*
- * virtmem uses two names PostgreSQL's headers also define: pgoff_t (a macro
- * for off_t in port.h) and Page (bufpage.h).  Here they are spelled
- * virtmem_pgoff_t and VirtmemPage; the library is the same, since C links
- * functions by name and the types are the same types.
- */
-#undef pgoff_t
-#define pgoff_t virtmem_pgoff_t
-#define Page VirtmemPage
 #include "bigarray/virtmem.h"
-#undef Page
 
 /* ---- element types (dtype.c) ---- */
 
@@ -259,8 +249,8 @@ extern void ba_set_shape(BAArray *a, int ndim, const int64 *shape);
 typedef struct BAPin
 {
 	BAArray    *array;
-	pgoff_t		first_page;
-	pgoff_t		npages;
+	vm_pgoff_t	first_page;
+	vm_pgoff_t	npages;
 } BAPin;
 
 #define BA_CHUNK_BYTES		(1024 * 1024)

@@ -35,8 +35,8 @@
 typedef struct BAPinRecord
 {
 	BAArray    *array;
-	pgoff_t		first_page;
-	pgoff_t		npages;
+	vm_pgoff_t	first_page;
+	vm_pgoff_t	npages;
 	bool		write;
 	SubTransactionId subid;		/* released if this one aborts */
 } BAPinRecord;
@@ -592,7 +592,7 @@ dirty_over_half(void)
  * writeout marks pages stored (read-only) under the writer's feet.
  */
 static void
-pin_pages(BAArray *a, pgoff_t first, pgoff_t npages, bool write)
+pin_pages(BAArray *a, vm_pgoff_t first, vm_pgoff_t npages, bool write)
 {
 	bool		wrote_out = false;
 
@@ -715,7 +715,7 @@ ba_cache_release_pins(SubTransactionId subid)
 
 /* Zero bytes [from, to) of page pgoffset through a write pin. */
 static void
-zero_page_range(BAArray *a, pgoff_t pgoffset, size_t from, size_t to)
+zero_page_range(BAArray *a, vm_pgoff_t pgoffset, size_t from, size_t to)
 {
 	size_t		pagesize = ram_pagesize(cache_ram);
 
@@ -737,15 +737,15 @@ array_shrunk(BAArray *a, int64 old_nelems)
 	uint64		pagesize = ram_pagesize(cache_ram);
 	uint64		new_bytes = (uint64) a->nelems * a->elsize;
 	uint64		old_bytes = (uint64) old_nelems * a->elsize;
-	pgoff_t		first_gone = (new_bytes + pagesize - 1) / pagesize;
-	pgoff_t		end = (old_bytes + pagesize - 1) / pagesize;
+	vm_pgoff_t	first_gone = (new_bytes + pagesize - 1) / pagesize;
+	vm_pgoff_t	end = (old_bytes + pagesize - 1) / pagesize;
 
 	/* pages loaded from here on read the cut: abort must not keep them */
 	ba_array_lo_changed(a);
 	ba_file_truncate(a->file, new_bytes);
 	if (new_bytes % pagesize != 0)
 		zero_page_range(a, new_bytes / pagesize, new_bytes % pagesize, pagesize);
-	for (pgoff_t p = first_gone; p < end; p++)
+	for (vm_pgoff_t p = first_gone; p < end; p++)
 	{
 		if (a->fileh.savepoint_depth == 0)
 			fileh_invalidate_page(&a->fileh, p);

@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 typedef struct RAM RAM;
-typedef uint64_t pgoff_t;		/* offset in pages */
+typedef uint64_t vm_pgoff_t;	/* offset in pages */
 
 /* Usage figures of a RAM, for accounting and tests. */
 struct ram_stats

@@ -31,7 +31,7 @@
 #include "bigarray/list.h"
 #include "bigarray/ram.h"
 
-typedef struct Page Page;
+typedef struct VMPage VMPage;
 typedef struct VMA VMA;
 typedef struct PageTable PageTable;
 typedef struct PageUndo PageUndo;
@@ -45,11 +45,13 @@ struct BigFileH
 {
 	BigFile    *file;
 	RAM		   *ram;			/* backs the pages of this handle */
-	PageTable  *pagetab;		/* f_pgoffset -> Page */
+	PageTable  *pagetab;		/* f_pgoffset -> VMPage */
 	struct list_head mmaps;		/* VMAs of this handle (vma->same_fileh) */
 	struct list_head dirty_pages;	/* page->in_dirty */
 	size_t		ndirty;			/* length of dirty_pages */
 	unsigned	savepoint_depth;	/* open undo levels, 0 = none */
+	struct list_head undo_journal;	/* undo records of its pages, in push
+									 * order (PageUndo.in_journal) */
 	int			writeout_inprogress;
 };
 typedef struct BigFileH BigFileH;
@@ -65,13 +67,13 @@ enum PageState
 typedef enum PageState PageState;
 
 /* One page of file content held in RAM. */
-struct Page
+struct VMPage
 {
 	PageState	state;
 	BigFileH   *fileh;
-	pgoff_t		f_pgoffset;		/* page number within the file */
+	vm_pgoff_t	f_pgoffset;		/* page number within the file */
 	RAM		   *ram;
-	pgoff_t		ram_pgoffset;	/* slot within the RAM's memfd */
+	vm_pgoff_t	ram_pgoffset;	/* slot within the RAM's memfd */
 	struct list_head lru;		/* in the RAM's LRU list */
 	struct list_head in_dirty;	/* in fileh->dirty_pages */
 	int			refcnt;			/* number of VMAs mapping this page */
@@ -90,7 +92,7 @@ struct VMA
 	uintptr_t	addr_start;
 	uintptr_t	addr_stop;
 	BigFileH   *fileh;
-	pgoff_t		f_pgoffset;
+	vm_pgoff_t	f_pgoffset;
 	struct list_head same_fileh;	/* in fileh->mmaps */
 	uint64_t   *page_ismapped;	/* bit per page: mapped here */
 	/* node of the address-ordered tree of all mappings */
@@ -117,7 +119,7 @@ void		fileh_close(BigFileH *fileh);
  * Nothing is loaded; the range is inaccessible until faulted or pinned.
  * Returns 0, or -1 with errno set.
  */
-int			fileh_mmap(VMA *vma, BigFileH *fileh, pgoff_t pgoffset, pgoff_t pglen);
+int			fileh_mmap(VMA *vma, BigFileH *fileh, vm_pgoff_t pgoffset, vm_pgoff_t pglen);
 
 /* Remove a mapping.  Dirty pages stay in the handle for writeout. */
 void		vma_unmap(VMA *vma);
@@ -147,7 +149,7 @@ void		fileh_dirty_discard(BigFileH *fileh);
  * Forget page pgoffset in whatever state it is (its undo records too): for
  * when the file changed underneath.  The next access reloads it.
  */
-void		fileh_invalidate_page(BigFileH *fileh, pgoff_t pgoffset);
+void		fileh_invalidate_page(BigFileH *fileh, vm_pgoff_t pgoffset);
 
 /* Forget every page of the handle, as fileh_invalidate_page() on each. */
 void		fileh_invalidate(BigFileH *fileh);
@@ -158,7 +160,7 @@ void		fileh_invalidate(BigFileH *fileh);
  * it.  For when the file's bytes under a clean page went back to older ones
  * (the storage undid writes of a rolled-back level); dirty pages stay.
  */
-void		fileh_drop_clean_page(BigFileH *fileh, pgoff_t pgoffset);
+void		fileh_drop_clean_page(BigFileH *fileh, vm_pgoff_t pgoffset);
 
 /*
  * Savepoints.  fileh_savepoint() opens a new undo level and returns the new
@@ -198,11 +200,11 @@ void		fileh_release_savepoint(BigFileH *fileh);
  * since.  Callers release the pins on a page before it may be dropped.
  */
 #define VMA_PIN_WRITE	0x1
-int			vma_pin(VMA *vma, pgoff_t pgoffset, pgoff_t npages, int flags);
-void		vma_unpin(VMA *vma, pgoff_t pgoffset, pgoff_t npages);
+int			vma_pin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages, int flags);
+void		vma_unpin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages);
 
 /*
- * Page faults.  vma_on_pagefault() serves a read or write access to addr in
+ * Page faults.   vma_on_pagefault() serves a read or write access to addr in
  * vma: it is what the SIGSEGV handler calls, and tests may call it directly.
  * VM_FAILED means the page could not be provided (loadblk failed or no RAM);
  * the SIGSEGV handler then writes a diagnostic to stderr and lets the fault
@@ -212,6 +214,9 @@ void		vma_unpin(VMA *vma, pgoff_t pgoffset, pgoff_t npages);
  * pagefault_init() installs the SIGSEGV handler once; a fault outside every
  * mapping is passed to the handler that was installed before.  Returns 0, or
  * -1 with errno set.
+ *
+ * These two are in libvirtmem-fault.a, not libvirtmem.a: a program that
+ * takes faults links both, one that only pins links no signal handler.
  */
 enum VMFaultResult
 {

@@ -23,6 +23,7 @@ fileh_open(BigFileH *fileh, BigFile *file, RAM *ram)
 	fileh->ram = ram;
 	list_init(&fileh->mmaps);
 	list_init(&fileh->dirty_pages);
+	list_init(&fileh->undo_journal);
 	fileh->ndirty = 0;
 	fileh->savepoint_depth = 0;
 	fileh->writeout_inprogress = 0;
@@ -78,8 +79,8 @@ dirty_list_merge_sort(struct list_head *first, size_t n)
 	tail = &merged;
 	while (left != NULL && right != NULL)
 	{
-		Page	   *lp = list_entry(left, Page, in_dirty);
-		Page	   *rp = list_entry(right, Page, in_dirty);
+		VMPage	   *lp = list_entry(left, VMPage, in_dirty);
+		VMPage	   *rp = list_entry(right, VMPage, in_dirty);
 
 		if (rp->f_pgoffset < lp->f_pgoffset)
 		{
@@ -138,7 +139,7 @@ fileh_dirty_writeout(BigFileH *fileh, enum WriteoutFlags flags)
 	dirty_list_sort(fileh);
 	list_for_each_safe(pos, tmp, &fileh->dirty_pages)
 	{
-		Page	   *page = list_entry(pos, Page, in_dirty);
+		VMPage	   *page = list_entry(pos, VMPage, in_dirty);
 
 		if (flags & WRITEOUT_STORE)
 		{
@@ -165,8 +166,8 @@ fileh_dirty_writeout(BigFileH *fileh, enum WriteoutFlags flags)
 		 * Without memory for the undo record the page just stays dirty: it
 		 * is stored again next time, which is always correct.
 		 */
-		if ((flags & WRITEOUT_MARKSTORED) && savepoint_before_markstored(page) == 0)
-			page_mark_stored(page);
+		if (flags & WRITEOUT_MARKSTORED)
+			(void) page_mark_stored(page);
 	}
 	fileh->writeout_inprogress = 0;
 	return ret;
@@ -179,13 +180,13 @@ fileh_dirty_discard(BigFileH *fileh)
 			   *tmp;
 
 	list_for_each_safe(pos, tmp, &fileh->dirty_pages)
-		page_free(list_entry(pos, Page, in_dirty));
+		page_free(list_entry(pos, VMPage, in_dirty));
 }
 
 void
-fileh_invalidate_page(BigFileH *fileh, pgoff_t pgoffset)
+fileh_invalidate_page(BigFileH *fileh, vm_pgoff_t pgoffset)
 {
-	Page	   *page = pagetab_get(fileh->pagetab, pgoffset);
+	VMPage	   *page = pagetab_get(fileh->pagetab, pgoffset);
 
 	if (page == NULL)
 		return;
@@ -197,9 +198,9 @@ fileh_invalidate_page(BigFileH *fileh, pgoff_t pgoffset)
 }
 
 void
-fileh_drop_clean_page(BigFileH *fileh, pgoff_t pgoffset)
+fileh_drop_clean_page(BigFileH *fileh, vm_pgoff_t pgoffset)
 {
-	Page	   *page = pagetab_get(fileh->pagetab, pgoffset);
+	VMPage	   *page = pagetab_get(fileh->pagetab, pgoffset);
 
 	if (page != NULL && page->state == PAGE_LOADED)
 		page_drop_content(page);
@@ -218,7 +219,7 @@ fileh_invalidate(BigFileH *fileh)
 	 */
 	for (size_t i = 0; i < pt->capacity; i++)
 	{
-		Page	   *page;
+		VMPage	   *page;
 
 		while ((page = pt->buckets[i]) != NULL &&
 			   page->state != PAGE_LOADING && page->state != PAGE_LOADING_INVALIDATED)

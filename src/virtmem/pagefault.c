@@ -7,18 +7,19 @@
  * mapping, nested inside virtmem's own work (a storage callback touching a
  * mapping), or for a page that could not be provided -- go to the handler
  * installed before, or take the default action.
+ *
+ * The top of the core's stack, and a library of its own (libvirtmem-fault.a):
+ * nothing else in the core calls in here, and a program that only pins (a
+ * PostgreSQL backend) links without it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <ucontext.h>
 #include <unistd.h>
 
 #include "virtmem_int.h"
-
-volatile int virtmem_busy;
 
 static struct sigaction prev_sigsegv;
 static bool handler_installed;
@@ -27,7 +28,7 @@ VMFaultResult
 vma_on_pagefault(VMA *vma, uintptr_t addr, int write)
 {
 	size_t		idx;
-	Page	   *page;
+	VMPage	   *page;
 
 	if (vma->page_ismapped == NULL || addr < vma->addr_start || addr >= vma->addr_stop)
 	{
@@ -40,16 +41,12 @@ vma_on_pagefault(VMA *vma, uintptr_t addr, int write)
 
 	if (page_load(vma->fileh, vma->f_pgoffset + idx, &page) < 0)
 		return VM_FAILED;
-	if (write && !page_write_allowed(page))
-	{
-		if (savepoint_before_write(page) < 0)
-			return VM_FAILED;
-		page_mark_dirty(page);
-	}
-	/* a read of a page whose write would need no undo record maps it writable */
-	if (vma_map_page(vma, idx, page, page_write_allowed(page)) < 0)
+	if (write && page_prepare_write(page) < 0)
 		return VM_FAILED;
-	ram_lru_touch(page);
+	/* a read of a page whose write would need no undo record maps it writable */
+	if (page_map(vma, idx, page, page_write_allowed(page)) < 0)
+		return VM_FAILED;
+	page_lru_touch(page);
 	return VM_HANDLED;
 }
 
@@ -154,15 +151,4 @@ pagefault_init(void)
 		return -1;
 	handler_installed = true;
 	return 0;
-}
-
-void
-virtmem_bug(const char *what)
-{
-	static const char prefix[] = "virtmem: BUG: ";
-
-	(void) !write(STDERR_FILENO, prefix, sizeof(prefix) - 1);
-	(void) !write(STDERR_FILENO, what, strlen(what));
-	(void) !write(STDERR_FILENO, "\n", 1);
-	abort();
 }

@@ -1,10 +1,9 @@
 /*
- * pagetable.c - the page table of a file handle: f_pgoffset -> Page.
+ * pagetable.c - the page table of a file handle: f_pgoffset -> VMPage.
  *
  * An open-addressing hash table with linear probing and backward-shift
  * deletion (no tombstones), kept at most 70% full: O(1) lookups, one
- * pointer per bucket.  It also carries the handle's undo journal, which
- * savepoint.c maintains.
+ * pointer per bucket.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,7 +13,7 @@
 #define PAGETAB_MIN_CAPACITY	64
 
 static inline size_t
-pagetab_home(const PageTable *pt, pgoff_t pgoffset)
+pagetab_home(const PageTable *pt, vm_pgoff_t pgoffset)
 {
 	/* Fibonacci hashing spreads runs of consecutive offsets */
 	return (size_t) ((pgoffset * UINT64_C(0x9E3779B97F4A7C15)) >> 32) &
@@ -36,7 +35,6 @@ pagetab_new(void)
 		return NULL;
 	}
 	pt->capacity = PAGETAB_MIN_CAPACITY;
-	list_init(&pt->undo_journal);
 	return pt;
 }
 
@@ -50,14 +48,14 @@ pagetab_free(PageTable *pt)
 	free(pt);
 }
 
-Page *
-pagetab_get(const PageTable *pt, pgoff_t pgoffset)
+VMPage *
+pagetab_get(const PageTable *pt, vm_pgoff_t pgoffset)
 {
 	size_t		mask = pt->capacity - 1;
 
 	for (size_t i = pagetab_home(pt, pgoffset);; i = (i + 1) & mask)
 	{
-		Page	   *page = pt->buckets[i];
+		VMPage	   *page = pt->buckets[i];
 
 		if (page == NULL)
 			return NULL;
@@ -67,7 +65,7 @@ pagetab_get(const PageTable *pt, pgoff_t pgoffset)
 }
 
 static void
-pagetab_insert_bucket(PageTable *pt, Page *page)
+pagetab_insert_bucket(PageTable *pt, VMPage *page)
 {
 	size_t		mask = pt->capacity - 1;
 	size_t		i = pagetab_home(pt, page->f_pgoffset);
@@ -80,9 +78,9 @@ pagetab_insert_bucket(PageTable *pt, Page *page)
 static int
 pagetab_grow(PageTable *pt)
 {
-	Page	  **old = pt->buckets;
+	VMPage	  **old = pt->buckets;
 	size_t		old_capacity = pt->capacity;
-	Page	  **buckets = calloc(old_capacity * 2, sizeof(*buckets));
+	VMPage	  **buckets = calloc(old_capacity * 2, sizeof(*buckets));
 
 	if (buckets == NULL)
 	{
@@ -100,7 +98,7 @@ pagetab_grow(PageTable *pt)
 
 /* Add a page whose offset is not in the table yet.  Fails with ENOMEM. */
 int
-pagetab_put(PageTable *pt, Page *page)
+pagetab_put(PageTable *pt, VMPage *page)
 {
 	if ((pt->count + 1) * 10 > pt->capacity * 7 && pagetab_grow(pt) < 0)
 		return -1;
@@ -110,7 +108,7 @@ pagetab_put(PageTable *pt, Page *page)
 }
 
 void
-pagetab_remove(PageTable *pt, pgoff_t pgoffset)
+pagetab_remove(PageTable *pt, vm_pgoff_t pgoffset)
 {
 	size_t		mask = pt->capacity - 1;
 	size_t		hole;

@@ -12,39 +12,24 @@
 static int
 vma_pin_page(VMA *vma, size_t idx, bool write)
 {
-	Page	   *page;
+	VMPage	   *page;
 
 	if (page_load(vma->fileh, vma->f_pgoffset + idx, &page) < 0)
 		return -1;
 
 	/* pin first: mapping may reclaim pages, this one must stay */
-	if (page->pincnt++ == 0)
+	page_pin(page);
+	if ((write && page_prepare_write(page) < 0) ||
+		page_map(vma, idx, page, page_write_allowed(page)) < 0)
 	{
-		page->ram->npinned++;
-		ram_lru_update(page);
+		page_unpin(page);
+		return -1;
 	}
-
-	if (write && !page_write_allowed(page))
-	{
-		if (savepoint_before_write(page) < 0)
-			goto unpin;
-		page_mark_dirty(page);
-	}
-	if (vma_map_page(vma, idx, page, page_write_allowed(page)) < 0)
-		goto unpin;
 	return 0;
-
-unpin:
-	if (--page->pincnt == 0)
-	{
-		page->ram->npinned--;
-		ram_lru_update(page);
-	}
-	return -1;
 }
 
 static bool
-vma_range_valid(const VMA *vma, pgoff_t pgoffset, pgoff_t npages)
+vma_range_valid(const VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages)
 {
 	size_t		vma_pages;
 
@@ -55,7 +40,7 @@ vma_range_valid(const VMA *vma, pgoff_t pgoffset, pgoff_t npages)
 }
 
 int
-vma_pin(VMA *vma, pgoff_t pgoffset, pgoff_t npages, int flags)
+vma_pin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages, int flags)
 {
 	if (!vma_range_valid(vma, pgoffset, npages) || (flags & ~VMA_PIN_WRITE) != 0)
 	{
@@ -63,7 +48,7 @@ vma_pin(VMA *vma, pgoff_t pgoffset, pgoff_t npages, int flags)
 		return -1;
 	}
 
-	for (pgoff_t i = 0; i < npages; i++)
+	for (vm_pgoff_t i = 0; i < npages; i++)
 	{
 		if (vma_pin_page(vma, pgoffset + i, (flags & VMA_PIN_WRITE) != 0) < 0)
 		{
@@ -78,21 +63,16 @@ vma_pin(VMA *vma, pgoff_t pgoffset, pgoff_t npages, int flags)
 }
 
 void
-vma_unpin(VMA *vma, pgoff_t pgoffset, pgoff_t npages)
+vma_unpin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages)
 {
 	if (!vma_range_valid(vma, pgoffset, npages))
 		return;
-	for (pgoff_t i = 0; i < npages; i++)
+	for (vm_pgoff_t i = 0; i < npages; i++)
 	{
-		Page	   *page = pagetab_get(vma->fileh->pagetab, vma->f_pgoffset + pgoffset + i);
+		VMPage	   *page = pagetab_get(vma->fileh->pagetab, vma->f_pgoffset + pgoffset + i);
 
 		/* the page may have been invalidated (and reloaded) since the pin */
-		if (page == NULL || page->pincnt == 0)
-			continue;
-		if (--page->pincnt == 0)
-		{
-			page->ram->npinned--;
-			ram_lru_update(page);
-		}
+		if (page != NULL && page->pincnt > 0)
+			page_unpin(page);
 	}
 }

@@ -4,12 +4,19 @@
 # name here starts with CORE_ and the objects have their own static pattern
 # rules rather than PGXS's %.o: %.c.
 #
-#   make core        $(CORE_LIB) = src/virtmem/libvirtmem.a
-#   make core-asan   $(CORE_ASAN_LIB) = src/virtmem/libvirtmem-asan.a, the
-#                    same sources built with $(CORE_ASAN_CFLAGS)
+#   make core        $(CORE_LIB) = src/virtmem/libvirtmem.a, everything but
+#                    the fault handler, and $(CORE_FAULT_LIB) =
+#                    src/virtmem/libvirtmem-fault.a, the fault handler
+#                    (pagefault.c) alone
+#   make core-asan   $(CORE_ASAN_LIB) and $(CORE_ASAN_FAULT_LIB), the same
+#                    sources built with $(CORE_ASAN_CFLAGS)
 #                    (AddressSanitizer + UndefinedBehaviorSanitizer) into
 #                    $(CORE_DIR)/asan/; link test programs built with the same
-#                    flags against it.
+#                    flags against them.
+#
+# The extension links only $(CORE_LIB): a backend never takes faults on
+# virtmem's memory (it pins), so it carries no SIGSEGV handler.  Programs
+# that use faults link $(CORE_FAULT_LIB) before $(CORE_LIB).
 #
 # CORE_EXTRA_CFLAGS is appended to the flags of both builds.  For test code:
 # CORE_INCLUDE is the public include directory, CORE_CFLAGS the compile flags
@@ -25,7 +32,11 @@
 CORE_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 CORE_INCLUDE := $(CORE_DIR)/../../include
 
-CORE_SRCS := $(sort $(wildcard $(CORE_DIR)/*.c))
+# The core's layers, bottom first (see virtmem_int.h); the fault handler,
+# on top, is a library of its own.
+CORE_SRCS := $(addprefix $(CORE_DIR)/,bug.c ram.c pagetable.c vma.c page.c \
+	fileh.c savepoint.c pin.c)
+CORE_FAULT_SRCS := $(CORE_DIR)/pagefault.c
 CORE_HDRS := $(wildcard $(CORE_DIR)/*.h) $(wildcard $(CORE_INCLUDE)/bigarray/*.h)
 CORE_CC ?= $(CC)
 CORE_CFLAGS := -std=gnu11 -O2 -g -fPIC -Wall -Wextra $(WERROR) -I$(CORE_INCLUDE) $(CORE_EXTRA_CFLAGS)
@@ -37,19 +48,24 @@ CORE_VALGRIND := valgrind -q --px-default=allregs-at-each-insn \
 
 CORE_OBJS := $(CORE_SRCS:.c=.o)
 CORE_LIB := $(CORE_DIR)/libvirtmem.a
+CORE_FAULT_OBJS := $(CORE_FAULT_SRCS:.c=.o)
+CORE_FAULT_LIB := $(CORE_DIR)/libvirtmem-fault.a
 CORE_ASAN_OBJS := $(patsubst $(CORE_DIR)/%.c,$(CORE_DIR)/asan/%.o,$(CORE_SRCS))
 CORE_ASAN_LIB := $(CORE_DIR)/libvirtmem-asan.a
+CORE_ASAN_FAULT_OBJS := $(patsubst $(CORE_DIR)/%.c,$(CORE_DIR)/asan/%.o,$(CORE_FAULT_SRCS))
+CORE_ASAN_FAULT_LIB := $(CORE_DIR)/libvirtmem-fault-asan.a
 
-CORE_CLEAN := $(CORE_OBJS) $(CORE_LIB) $(CORE_DIR)/asan $(CORE_ASAN_LIB)
+CORE_CLEAN := $(CORE_OBJS) $(CORE_LIB) $(CORE_FAULT_OBJS) $(CORE_FAULT_LIB) \
+	$(CORE_DIR)/asan $(CORE_ASAN_LIB) $(CORE_ASAN_FAULT_LIB)
 
 .PHONY: core core-asan
-core: $(CORE_LIB)
-core-asan: $(CORE_ASAN_LIB)
+core: $(CORE_LIB) $(CORE_FAULT_LIB)
+core-asan: $(CORE_ASAN_LIB) $(CORE_ASAN_FAULT_LIB)
 
-$(CORE_OBJS): $(CORE_DIR)/%.o: $(CORE_DIR)/%.c $(CORE_HDRS)
+$(CORE_OBJS) $(CORE_FAULT_OBJS): $(CORE_DIR)/%.o: $(CORE_DIR)/%.c $(CORE_HDRS)
 	$(CORE_CC) $(CORE_CFLAGS) -c -o $@ $<
 
-$(CORE_ASAN_OBJS): $(CORE_DIR)/asan/%.o: $(CORE_DIR)/%.c $(CORE_HDRS)
+$(CORE_ASAN_OBJS) $(CORE_ASAN_FAULT_OBJS): $(CORE_DIR)/asan/%.o: $(CORE_DIR)/%.c $(CORE_HDRS)
 	@mkdir -p $(@D)
 	$(CORE_CC) $(CORE_ASAN_CFLAGS) -c -o $@ $<
 
@@ -57,7 +73,15 @@ $(CORE_LIB): $(CORE_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
+$(CORE_FAULT_LIB): $(CORE_FAULT_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
 $(CORE_ASAN_LIB): $(CORE_ASAN_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(CORE_ASAN_FAULT_LIB): $(CORE_ASAN_FAULT_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 

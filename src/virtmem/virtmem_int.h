@@ -5,11 +5,29 @@
  * private ones (RAM, PageTable, PageUndo) and the functions the parts of the
  * core call on each other.  Nothing outside src/virtmem includes it.
  *
+ * The core is a stack: a file calls only files below it (siblings on one
+ * line call neither each other), and every file reads the structs of this
+ * header and of virtmem.h.
+ *
+ *   pagefault.c             SIGSEGV handler, vma_on_pagefault()
+ *                           -- libvirtmem-fault.a; everything below is
+ *                           libvirtmem.a, which the extension links
+ *   pin.c                   vma_pin(), vma_unpin()
+ *   fileh.c  savepoint.c    file handles: open/close, writeout, discard,
+ *                           invalidation; undo levels and the undo journal
+ *   page.c                  page state and counters, LRU and cap (the public
+ *                           RAM calls), undo records, mapping under budget
+ *   vma.c                   address ranges, putting a slot in and out of them
+ *   pagetable.c             f_pgoffset -> VMPage of a handle
+ *   ram.c                   memfd slots: allocate, free, read, write
+ *   bug.c                   virtmem_bug(), virtmem_busy
+ *
  * Invariants the parts rely on:
- *  - every Page owns a RAM slot for its whole life; a Page exists in the
+ *  - every VMPage owns a RAM slot for its whole life; a VMPage exists in the
  *    handle's page table exactly while it owns that slot;
  *  - a page is on its RAM's LRU list exactly when it is a reclaim candidate:
- *    LOADED, unpinned and without undo records (ram_lru_update());
+ *    LOADED, unpinned and without undo records that need its bytes
+ *    (page.c keeps this at every transition);
  *  - a page is mapped writable in a VMA only if page_write_allowed();
  *  - a page in state EMPTY exists only to keep undo records (and the slot
  *    they will be restored into); it is mapped nowhere, and its slot keeps
@@ -25,7 +43,18 @@
 
 #include "bigarray/virtmem.h"
 
-/* ---- RAM pool (ram.c) ---- */
+/* ---- the fatal path and the busy flag (bug.c) ---- */
+
+/*
+ * Non-zero while virtmem serves a fault or runs a storage callback: a fault
+ * then is not virtmem's to serve (see pagefault.c).
+ */
+extern volatile int virtmem_busy;
+
+/* Report a broken invariant and abort: continuing would corrupt memory. */
+void		virtmem_bug(const char *what) __attribute__((noreturn));
+
+/* ---- page memory (ram.c: slots; page.c: cap, LRU, page counters) ---- */
 
 /* The memfd, and the stack of free slots, grow by this much at a time. */
 #define RAM_GROW_BYTES		((size_t) 64 * 1024 * 1024)
@@ -35,74 +64,48 @@
 
 struct RAM
 {
+	/* slots, written by ram.c only */
 	size_t		pagesize;
-	size_t		max_pages;		/* 0 = no limit */
 	int			memfd;
-
 	size_t		nslots;			/* slots the memfd is sized for */
-	pgoff_t		nslots_used;	/* slots [0, nslots_used) were handed out once */
-	pgoff_t    *free_slots;		/* stack of released slots; capacity = all slots */
+	vm_pgoff_t	nslots_used;	/* slots [0, nslots_used) were handed out once */
+	vm_pgoff_t *free_slots;		/* stack of released slots; capacity = all slots */
 	size_t		nfree;
+	size_t		nslots_held;	/* handed out and not given back */
+	size_t		nslots_held_peak;
 	void	   *bounce;			/* one page on its way between storage and a slot;
 								 * storage callbacks never nest, so one suffices */
 
+	/* the pages in the slots, written by page.c only */
+	size_t		max_pages;		/* cap on nslots_held; 0 = no limit */
 	struct list_head lru;		/* reclaim candidates, least recently used first */
-
-	size_t		npages;
-	size_t		npages_peak;
 	size_t		ndirty;
 	size_t		npinned;
 	uint64_t	nloads;
 	uint64_t	nreclaimed;
 };
 
-int			ram_alloc_slot(RAM *ram, pgoff_t *slot);
-void		ram_free_slot(RAM *ram, pgoff_t slot);
-int			ram_slot_read(const RAM *ram, pgoff_t slot, void *buf);
-int			ram_slot_write(const RAM *ram, pgoff_t slot, const void *buf);
-
-void		ram_lru_update(Page *page);
-void		ram_lru_touch(Page *page);
-size_t		ram_reclaim_lru(RAM *ram, size_t npages, const Page *keep);
+int			ram_slots_init(RAM *ram, size_t pagesize);
+void		ram_slots_release(RAM *ram);
+int			ram_slot_alloc(RAM *ram, vm_pgoff_t *slot);
+void		ram_slot_free(RAM *ram, vm_pgoff_t slot);
+int			ram_slot_read(const RAM *ram, vm_pgoff_t slot, void *buf);
+int			ram_slot_write(const RAM *ram, vm_pgoff_t slot, const void *buf);
 
 /* ---- page table of a handle (pagetable.c) ---- */
 
 struct PageTable
 {
-	Page	  **buckets;		/* open addressing, linear probing */
+	VMPage	  **buckets;		/* open addressing, linear probing */
 	size_t		capacity;		/* power of two */
 	size_t		count;
-
-	/*
-	 * Undo records of the handle's pages in the order they were pushed.
-	 * Levels never decrease along it, so the records of the innermost
-	 * savepoint level are its tail (see savepoint.c).
-	 */
-	struct list_head undo_journal;
 };
 
 PageTable  *pagetab_new(void);
 void		pagetab_free(PageTable *pt);
-Page	   *pagetab_get(const PageTable *pt, pgoff_t pgoffset);
-int			pagetab_put(PageTable *pt, Page *page);
-void		pagetab_remove(PageTable *pt, pgoff_t pgoffset);
-
-/* ---- pages of a handle (page.c) ---- */
-
-int			page_load(BigFileH *fileh, pgoff_t pgoffset, Page **pagep);
-void		page_mark_dirty(Page *page);
-void		page_mark_stored(Page *page);
-void		page_drop_content(Page *page);
-void		page_free(Page *page);
-pgoff_t		page_free_keep_slot(Page *page);
-
-/* May the page be mapped writable now?  See savepoint.c for wlevel. */
-static inline bool
-page_write_allowed(const Page *page)
-{
-	return page->state == PAGE_DIRTY &&
-		page->wlevel == page->fileh->savepoint_depth;
-}
+VMPage	   *pagetab_get(const PageTable *pt, vm_pgoff_t pgoffset);
+int			pagetab_put(PageTable *pt, VMPage *page);
+void		pagetab_remove(PageTable *pt, vm_pgoff_t pgoffset);
 
 /* ---- mappings (vma.c) ---- */
 
@@ -155,11 +158,15 @@ vma_page_writable(const VMA *vma, size_t idx)
 	return bitmap_test(vma_writable_map(vma), idx);
 }
 
-int			vma_map_page(VMA *vma, size_t idx, Page *page, bool writable);
-void		page_unmap_all(Page *page);
-void		page_write_protect_all(Page *page);
+int			vma_map_page(VMA *vma, size_t idx, VMPage *page, bool writable);
+void		page_unmap_all(VMPage *page);
+void		page_write_protect_all(VMPage *page);
 
-/* ---- savepoints (savepoint.c) ---- */
+/* Pages mapped, all mappings together, and how many may be. */
+size_t		vma_pages_mapped(void);
+size_t		vma_map_budget(void);
+
+/* ---- pages (page.c) ---- */
 
 struct PageUndo
 {
@@ -167,26 +174,67 @@ struct PageUndo
 	bool		was_dirty;		/* page state when the level opened */
 	void	   *copy;			/* bytes then, or NULL: still the current ones */
 	PageUndo   *next;			/* record of a lower level of the same page */
-	Page	   *page;
-	struct list_head in_journal;	/* in pagetab->undo_journal */
+	VMPage	   *page;
+	struct list_head in_journal;	/* in page->fileh->undo_journal */
 };
 
-int			savepoint_before_write(Page *page);
-int			savepoint_before_reload(Page *page);
-int			savepoint_before_markstored(Page *page);
-void		page_undo_free_all(Page *page);
-/* Would a rollback need this page's bytes (a record of a dirty page)? */
-bool		page_undo_needs_bytes(const Page *page);
-
-/* ---- faults and callbacks (pagefault.c) ---- */
+/* May the page be mapped writable now?  See page.c for wlevel. */
+static inline bool
+page_write_allowed(const VMPage *page)
+{
+	return page->state == PAGE_DIRTY &&
+		page->wlevel == page->fileh->savepoint_depth;
+}
 
 /*
- * Non-zero while virtmem serves a fault or runs a storage callback: a fault
- * then is not virtmem's to serve (see pagefault.c).
+ * Find page pgoffset of fileh with its content present (LOADED or DIRTY),
+ * loading it if needed.  Fails with EIO if loadblk failed (no page is left
+ * behind for it) or ENOMEM if no RAM slot could be had.
  */
-extern volatile int virtmem_busy;
+int			page_load(BigFileH *fileh, vm_pgoff_t pgoffset, VMPage **pagep);
 
-/* Report a broken invariant and abort: continuing would corrupt memory. */
-void		virtmem_bug(const char *what) __attribute__((noreturn));
+/*
+ * Make the page writable at the current level: dirty, with the undo record
+ * and the bytes a rollback needs.  Fails with ENOMEM, or EIO if the bytes
+ * cannot be read, leaving the page unchanged.
+ */
+int			page_prepare_write(VMPage *page);
+
+/*
+ * Writeout stored the page: it is clean, and its next write must fault.
+ * Fails with ENOMEM (no memory for the undo record): it then stays dirty.
+ */
+int			page_mark_stored(VMPage *page);
+
+/*
+ * Forget the page's content so the next access reloads it from the file.
+ * A page that still has undo records keeps its slot (rollback of an outer
+ * level restores into it) and stays as EMPTY; any other page is freed.
+ */
+void		page_drop_content(VMPage *page);
+
+/* Remove the page entirely; its slot's memory goes back to the OS. */
+void		page_free(VMPage *page);
+
+/* Pinned pages are not reclaimed (nor unmapped to make room). */
+void		page_pin(VMPage *page);
+void		page_unpin(VMPage *page);
+
+/* Record an access: a reclaimable page becomes the most recently used. */
+void		page_lru_touch(VMPage *page);
+
+/*
+ * vma_map_page(), unmapping other pages first when over the budget of
+ * kernel memory areas, or when the kernel runs out of them.
+ */
+int			page_map(VMA *vma, size_t idx, VMPage *page, bool writable);
+
+/*
+ * Put the page back as its newest record says and drop the record (the page
+ * may be freed); or merge that record, of the innermost level, into the
+ * enclosing one.  For savepoint.c.
+ */
+void		page_undo_rollback(VMPage *page);
+void		page_undo_release(VMPage *page);
 
 #endif							/* VIRTMEM_INT_H */

@@ -8,8 +8,12 @@
  * of its mapped pages (and of those mapped writable).
  *
  * All mappings are kept in an AVL tree ordered by address, so that the
- * fault handler finds the one containing an address in O(log n).  The number
- * of pages mapped is kept within what vm.max_map_count allows.
+ * fault handler finds the one containing an address in O(log n).  The pages
+ * mapped are counted against a budget derived from vm.max_map_count; which
+ * pages to unmap when over it is page.c's choice (page_map()).
+ *
+ * Below the pages in the core's stack: this file reads pages (their slot,
+ * their handle's mappings) but calls nothing in page.c.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -56,7 +60,7 @@ static size_t nmapped;			/* pages mapped, summed over all mappings */
 static VMA *vma_tree_root;
 
 static void read_max_map_count(void);
-static void vma_unmap_page(VMA *vma, size_t idx, Page *page);
+static void vma_unmap_page(VMA *vma, size_t idx, VMPage *page);
 
 /* ---- the address-ordered AVL tree of all mappings ---- */
 
@@ -196,7 +200,7 @@ virt_lookup_vma(const void *addr)
 /* ---- creating and removing mappings ---- */
 
 int
-fileh_mmap(VMA *vma, BigFileH *fileh, pgoff_t pgoffset, pgoff_t pglen)
+fileh_mmap(VMA *vma, BigFileH *fileh, vm_pgoff_t pgoffset, vm_pgoff_t pglen)
 {
 	size_t		pagesize = fileh->ram->pagesize;
 	uint64_t   *bitmaps;
@@ -254,7 +258,7 @@ vma_unmap(VMA *vma)
 	{
 		if (vma_page_mapped(vma, idx))
 		{
-			Page	   *page = pagetab_get(vma->fileh->pagetab, vma->f_pgoffset + idx);
+			VMPage	   *page = pagetab_get(vma->fileh->pagetab, vma->f_pgoffset + idx);
 
 			if (page == NULL)
 				virtmem_bug("vma_unmap: mapped page missing from the page table");
@@ -282,7 +286,7 @@ vma_page_addr(const VMA *vma, size_t idx)
 }
 
 static int
-vma_install_page(VMA *vma, size_t idx, Page *page, int prot)
+vma_install_page(VMA *vma, size_t idx, VMPage *page, int prot)
 {
 	RAM		   *ram = page->ram;
 	void	   *addr = vma_page_addr(vma, idx);
@@ -316,9 +320,14 @@ read_max_map_count(void)
 		max_map_count = DEFAULT_MAX_MAP_COUNT;
 }
 
-/* How many pages may be mapped, all mappings together. */
-static size_t
-map_budget(void)
+size_t
+vma_pages_mapped(void)
+{
+	return nmapped;
+}
+
+size_t
+vma_map_budget(void)
 {
 	size_t		reserved = AREA_MARGIN + nvmas;
 
@@ -326,63 +335,21 @@ map_budget(void)
 }
 
 /*
- * Unmap pages of keep's RAM until at most target pages are mapped: clean
- * pages from the least recently used on, then unpinned dirty pages of keep's
- * handle.  Unmapped pages stay in RAM and are mapped again on next access.
- */
-static void
-unmap_pages_down_to(size_t target, const Page *keep)
-{
-	struct list_head *pos,
-			   *tmp;
-
-	list_for_each_safe(pos, tmp, &keep->ram->lru)
-	{
-		Page	   *page = list_entry(pos, Page, lru);
-
-		if (nmapped <= target)
-			return;
-		if (page != keep)
-			page_unmap_all(page);
-	}
-	list_for_each_safe(pos, tmp, &keep->fileh->dirty_pages)
-	{
-		Page	   *page = list_entry(pos, Page, in_dirty);
-
-		if (nmapped <= target)
-			return;
-		if (page != keep && page->pincnt == 0)
-			page_unmap_all(page);
-	}
-}
-
-/*
  * Map page at index idx of vma, read-only or writable; a page already
- * mapped there only has its protection changed.  A new mapping over the
- * budget first unmaps an eighth of the budget's pages (so the scan is paid
- * once per many mappings).  If the kernel still runs out of areas, half the
- * mapped pages are unmapped and the call retried once.  Fails with errno as
- * mmap/mprotect set it.
+ * mapped there only has its protection changed.  Fails with errno as
+ * mmap/mprotect set it: ENOMEM when the kernel is out of memory areas,
+ * which unmapping other pages cures (page_map() does).
  */
 int
-vma_map_page(VMA *vma, size_t idx, Page *page, bool writable)
+vma_map_page(VMA *vma, size_t idx, VMPage *page, bool writable)
 {
 	int			prot = writable ? PROT_READ | PROT_WRITE : PROT_READ;
 	bool		was_mapped = vma_page_mapped(vma, idx);
 
 	if (was_mapped && vma_page_writable(vma, idx) == writable)
 		return 0;
-	if (!was_mapped && nmapped >= map_budget())
-		unmap_pages_down_to(map_budget() - map_budget() / 8, page);
-
 	if (vma_install_page(vma, idx, page, prot) < 0)
-	{
-		if (errno != ENOMEM)
-			return -1;
-		unmap_pages_down_to(nmapped / 2, page);
-		if (vma_install_page(vma, idx, page, prot) < 0)
-			return -1;
-	}
+		return -1;
 	if (!was_mapped)
 	{
 		bitmap_assign(vma->page_ismapped, idx, true);
@@ -395,7 +362,7 @@ vma_map_page(VMA *vma, size_t idx, Page *page, bool writable)
 
 /* Take page out of index idx of vma: its address becomes inaccessible. */
 static void
-vma_unmap_page(VMA *vma, size_t idx, Page *page)
+vma_unmap_page(VMA *vma, size_t idx, VMPage *page)
 {
 	void	   *addr = vma_page_addr(vma, idx);
 
@@ -423,7 +390,7 @@ vma_unmap_page(VMA *vma, size_t idx, Page *page)
  * handle is expected to have few mappings; pages mapped nowhere cost nothing.
  */
 static void
-page_for_each_mapping(Page *page, void (*fn) (VMA *vma, size_t idx, Page *page))
+page_for_each_mapping(VMPage *page, void (*fn) (VMA *vma, size_t idx, VMPage *page))
 {
 	struct list_head *head = &page->fileh->mmaps;
 	struct list_head *pos,
@@ -445,13 +412,13 @@ page_for_each_mapping(Page *page, void (*fn) (VMA *vma, size_t idx, Page *page))
 }
 
 void
-page_unmap_all(Page *page)
+page_unmap_all(VMPage *page)
 {
 	page_for_each_mapping(page, vma_unmap_page);
 }
 
 static void
-vma_write_protect_page(VMA *vma, size_t idx, Page *page)
+vma_write_protect_page(VMA *vma, size_t idx, VMPage *page)
 {
 	if (!vma_page_writable(vma, idx))
 		return;
@@ -466,7 +433,7 @@ vma_write_protect_page(VMA *vma, size_t idx, Page *page)
 
 /* Make the page read-only wherever it is mapped, so a write faults. */
 void
-page_write_protect_all(Page *page)
+page_write_protect_all(VMPage *page)
 {
 	page_for_each_mapping(page, vma_write_protect_page);
 }

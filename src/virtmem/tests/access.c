@@ -75,7 +75,7 @@ expect_fault_at(const volatile void *addr)
 }
 
 volatile uint8_t *
-page_addr(const VMA *vma, pgoff_t page, size_t off)
+page_addr(const VMA *vma, vm_pgoff_t page, size_t off)
 {
 	return (volatile uint8_t *) (vma->addr_start + page * vma->fileh->file->blksize + off);
 }
@@ -97,7 +97,7 @@ serve_by_call(const struct access_driver *how, VMA *vma, volatile uint8_t *addr,
 }
 
 uint8_t
-access_read(const struct access_driver *how, VMA *vma, pgoff_t page, size_t off)
+access_read(const struct access_driver *how, VMA *vma, vm_pgoff_t page, size_t off)
 {
 	volatile uint8_t *addr = page_addr(vma, page, off);
 
@@ -107,7 +107,7 @@ access_read(const struct access_driver *how, VMA *vma, pgoff_t page, size_t off)
 }
 
 void
-access_write(const struct access_driver *how, VMA *vma, pgoff_t page, size_t off, uint8_t value)
+access_write(const struct access_driver *how, VMA *vma, vm_pgoff_t page, size_t off, uint8_t value)
 {
 	volatile uint8_t *addr = page_addr(vma, page, off);
 
@@ -117,7 +117,7 @@ access_write(const struct access_driver *how, VMA *vma, pgoff_t page, size_t off
 }
 
 bool
-access_page_is(const struct access_driver *how, VMA *vma, pgoff_t page, uint64_t blk, unsigned gen)
+access_page_is(const struct access_driver *how, VMA *vma, vm_pgoff_t page, uint64_t blk, unsigned gen)
 {
 	size_t		pagesize = vma->fileh->file->blksize;
 
@@ -126,7 +126,7 @@ access_page_is(const struct access_driver *how, VMA *vma, pgoff_t page, uint64_t
 }
 
 bool
-access_page_filled(const struct access_driver *how, VMA *vma, pgoff_t page, uint8_t value)
+access_page_filled(const struct access_driver *how, VMA *vma, vm_pgoff_t page, uint8_t value)
 {
 	size_t		pagesize = vma->fileh->file->blksize;
 	const uint8_t *bytes = (const uint8_t *) page_addr(vma, page, 0);
@@ -139,7 +139,7 @@ access_page_filled(const struct access_driver *how, VMA *vma, pgoff_t page, uint
 }
 
 void
-access_fill_page(const struct access_driver *how, VMA *vma, pgoff_t page, uint8_t value)
+access_fill_page(const struct access_driver *how, VMA *vma, vm_pgoff_t page, uint8_t value)
 {
 	access_write(how, vma, page, 0, value);
 	memset((void *) page_addr(vma, page, 0), value, vma->fileh->file->blksize);

@@ -64,22 +64,22 @@ unsigned long faults_served(void);
 void		expect_fault_at(const volatile void *addr);
 
 /* Address of byte off of page page (relative to the mapping) of vma. */
-volatile uint8_t *page_addr(const VMA *vma, pgoff_t page, size_t off);
+volatile uint8_t *page_addr(const VMA *vma, vm_pgoff_t page, size_t off);
 
-uint8_t		access_read(const struct access_driver *how, VMA *vma, pgoff_t page, size_t off);
-void		access_write(const struct access_driver *how, VMA *vma, pgoff_t page, size_t off,
+uint8_t		access_read(const struct access_driver *how, VMA *vma, vm_pgoff_t page, size_t off);
+void		access_write(const struct access_driver *how, VMA *vma, vm_pgoff_t page, size_t off,
 						 uint8_t value);
 
 /* Read page and tell whether it holds file block blk of generation gen. */
-bool		access_page_is(const struct access_driver *how, VMA *vma, pgoff_t page,
+bool		access_page_is(const struct access_driver *how, VMA *vma, vm_pgoff_t page,
 						   uint64_t blk, unsigned gen);
 
 /* Read page and tell whether every byte of it is value. */
-bool		access_page_filled(const struct access_driver *how, VMA *vma, pgoff_t page,
+bool		access_page_filled(const struct access_driver *how, VMA *vma, vm_pgoff_t page,
 							   uint8_t value);
 
 /* Write value to every byte of page. */
-void		access_fill_page(const struct access_driver *how, VMA *vma, pgoff_t page,
+void		access_fill_page(const struct access_driver *how, VMA *vma, vm_pgoff_t page,
 							 uint8_t value);
 
 /*

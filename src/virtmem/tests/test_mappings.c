@@ -84,7 +84,7 @@ close_releases_all_memory(const struct access_driver *how)
 
 	fixture_open(&fx, how, PS, 8, 0);
 	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 8));
-	for (pgoff_t page = 0; page < 8; page++)
+	for (vm_pgoff_t page = 0; page < 8; page++)
 		access_read(how, &vma, page, 0);
 	access_fill_page(how, &vma, 3, 0x33);
 	CHECK_OK(vma_pin(&vma, 4, 2, 0));
@@ -396,7 +396,7 @@ alternating_pages_keep_kernel_areas_low(const struct access_driver *how)
 	fixture_open(&fx, how, 4096, LONG_MAPPING_PAGES, LONG_MAPPING_RAM);
 	areas_before = kernel_area_count();
 	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, LONG_MAPPING_PAGES));
-	for (pgoff_t page = 0; page < LONG_MAPPING_PAGES; page += 2)
+	for (vm_pgoff_t page = 0; page < LONG_MAPPING_PAGES; page += 2)
 		CHECK_EQ(access_read(how, &vma, page, 1), mock_byte(page, 1, 0));
 	CHECK(fixture_stats(&fx).npages <= LONG_MAPPING_RAM);
 	CHECK(kernel_area_count() - areas_before < 4 * LONG_MAPPING_RAM);

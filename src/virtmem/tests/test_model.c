@@ -122,15 +122,15 @@ struct model_mapping
 {
 	bool		mapped;
 	VMA			vma;
-	pgoff_t		first;			/* file page of the mapping's page 0 */
-	pgoff_t		npages;
+	vm_pgoff_t	first;			/* file page of the mapping's page 0 */
+	vm_pgoff_t	npages;
 };
 
 struct model_pin
 {
 	struct model_mapping *map;
-	pgoff_t		first;			/* relative to the mapping */
-	pgoff_t		npages;
+	vm_pgoff_t	first;			/* relative to the mapping */
+	vm_pgoff_t	npages;
 };
 
 struct model_handle
@@ -221,14 +221,14 @@ copy_of(const uint8_t *bytes, size_t size)
 }
 
 static const uint8_t *
-file_page(const struct model *m, const struct model_handle *mh, pgoff_t p)
+file_page(const struct model *m, const struct model_handle *mh, vm_pgoff_t p)
 {
 	return mh->file + p * m->pagesize;
 }
 
 /* What the handle must read at page p. */
 static const uint8_t *
-view(const struct model *m, const struct model_handle *mh, pgoff_t p)
+view(const struct model *m, const struct model_handle *mh, vm_pgoff_t p)
 {
 	return mh->pages[p].dirty ? mh->pages[p].bytes : file_page(m, mh, p);
 }
@@ -252,7 +252,7 @@ page_forget(struct model_page *mp)
 
 /* The page changes at the current level: record how it was, once per level. */
 static void
-model_record_change(struct model *m, struct model_handle *mh, pgoff_t p)
+model_record_change(struct model *m, struct model_handle *mh, vm_pgoff_t p)
 {
 	struct model_page *mp = &mh->pages[p];
 	struct model_record *rec;
@@ -267,7 +267,7 @@ model_record_change(struct model *m, struct model_handle *mh, pgoff_t p)
 
 /* The page is written (or pinned for writing): recorded, then dirty. */
 static void
-model_dirty(struct model *m, struct model_handle *mh, pgoff_t p)
+model_dirty(struct model *m, struct model_handle *mh, vm_pgoff_t p)
 {
 	struct model_page *mp = &mh->pages[p];
 
@@ -280,12 +280,12 @@ model_dirty(struct model *m, struct model_handle *mh, pgoff_t p)
 }
 
 static bool
-page_pinned(const struct model_handle *mh, pgoff_t p)
+page_pinned(const struct model_handle *mh, vm_pgoff_t p)
 {
 	for (unsigned i = 0; i < mh->npins; i++)
 	{
 		const struct model_pin *pin = &mh->pins[i];
-		pgoff_t		first = pin->map->first + pin->first;
+		vm_pgoff_t	first = pin->map->first + pin->first;
 
 		if (p >= first && p < first + pin->npages)
 			return true;
@@ -300,7 +300,7 @@ page_pinned(const struct model_handle *mh, pgoff_t p)
  * out of the count.
  */
 static size_t
-held_bound(const struct model *m, const struct model_handle *except, pgoff_t first, pgoff_t n)
+held_bound(const struct model *m, const struct model_handle *except, vm_pgoff_t first, vm_pgoff_t n)
 {
 	size_t		count = 0;
 
@@ -308,7 +308,7 @@ held_bound(const struct model *m, const struct model_handle *except, pgoff_t fir
 	{
 		const struct model_handle *mh = &m->handles[h];
 
-		for (pgoff_t p = 0; p < m->nblocks; p++)
+		for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 		{
 			if (mh == except && p >= first && p < first + n)
 				continue;
@@ -321,7 +321,7 @@ held_bound(const struct model *m, const struct model_handle *except, pgoff_t fir
 
 /* Could a RAM page be refused to n pages at first: is ENOMEM allowed? */
 static bool
-enomem_allowed(const struct model *m, const struct model_handle *mh, pgoff_t first, pgoff_t n)
+enomem_allowed(const struct model *m, const struct model_handle *mh, vm_pgoff_t first, vm_pgoff_t n)
 {
 	return m->cap != 0 && held_bound(m, mh, first, n) + n > m->cap;
 }
@@ -331,7 +331,7 @@ model_ndirty(const struct model_handle *mh, size_t nblocks)
 {
 	size_t		n = 0;
 
-	for (pgoff_t p = 0; p < nblocks; p++)
+	for (vm_pgoff_t p = 0; p < nblocks; p++)
 		n += mh->pages[p].dirty;
 	return n;
 }
@@ -355,7 +355,7 @@ set_op(struct model *m, const char *fmt,...)
 
 static void
 check_bytes(const struct model *m, const uint8_t *actual, const uint8_t *expected,
-			const char *what, unsigned h, pgoff_t p)
+			const char *what, unsigned h, vm_pgoff_t p)
 {
 	if (memcmp(actual, expected, m->pagesize) != 0)
 	{
@@ -380,7 +380,7 @@ enum access_way
 static const char *const way_names[] = {"fault", "call", "pin"};
 
 static uint8_t *
-mapped_addr(const struct model *m, const struct model_mapping *map, pgoff_t idx)
+mapped_addr(const struct model *m, const struct model_mapping *map, vm_pgoff_t idx)
 {
 	return (uint8_t *) (map->vma.addr_start + idx * m->pagesize);
 }
@@ -397,7 +397,7 @@ expect_faults_in(const uint8_t *addr, size_t len)
 
 /* A real fault on the page surely finds a RAM page (else the process dies). */
 static bool
-fault_is_safe(const struct model *m, const struct model_handle *mh, pgoff_t p)
+fault_is_safe(const struct model *m, const struct model_handle *mh, vm_pgoff_t p)
 {
 	return m->cap == 0 || held_bound(m, mh, p, 1) < m->cap;
 }
@@ -412,8 +412,8 @@ fill_pattern(uint8_t *dst, size_t len, uint8_t value)
 
 /* Check a failed vma_on_pagefault() or vma_pin() was allowed. */
 static void
-check_failure(const struct model *m, const struct model_handle *mh, pgoff_t first,
-			  pgoff_t n, int err, bool eio_allowed, const char *what)
+check_failure(const struct model *m, const struct model_handle *mh, vm_pgoff_t first,
+			  vm_pgoff_t n, int err, bool eio_allowed, const char *what)
 {
 	if (err == ENOMEM && enomem_allowed(m, mh, first, n))
 		return;
@@ -429,11 +429,11 @@ check_failure(const struct model *m, const struct model_handle *mh, pgoff_t firs
  * dirty yet.  Which they were is read from the handle's dirty count.
  */
 static void
-model_failed_write_pin(struct model *m, struct model_handle *mh, pgoff_t first, pgoff_t n)
+model_failed_write_pin(struct model *m, struct model_handle *mh, vm_pgoff_t first, vm_pgoff_t n)
 {
 	size_t		newly = mh->fileh.ndirty - model_ndirty(mh, m->nblocks);
 
-	for (pgoff_t p = first; p < first + n && newly > 0; p++)
+	for (vm_pgoff_t p = first; p < first + n && newly > 0; p++)
 	{
 		if (!mh->pages[p].dirty)
 		{
@@ -447,7 +447,7 @@ model_failed_write_pin(struct model *m, struct model_handle *mh, pgoff_t first, 
 }
 
 static void
-hold_pin(struct model_handle *mh, struct model_mapping *map, pgoff_t idx, pgoff_t n)
+hold_pin(struct model_handle *mh, struct model_mapping *map, vm_pgoff_t idx, vm_pgoff_t n)
 {
 	struct model_pin *pin = &mh->pins[mh->npins++];
 
@@ -472,11 +472,11 @@ release_pins(struct model_handle *mh)
 
 /* Release the pins holding file page p, which an operation may drop. */
 static void
-release_pins_of(struct model_handle *mh, pgoff_t p)
+release_pins_of(struct model_handle *mh, vm_pgoff_t p)
 {
 	for (unsigned i = mh->npins; i-- > 0;)
 	{
-		pgoff_t		first = mh->pins[i].map->first + mh->pins[i].first;
+		vm_pgoff_t	first = mh->pins[i].map->first + mh->pins[i].first;
 
 		if (p >= first && p < first + mh->pins[i].npages)
 			release_pin(mh, i);
@@ -488,11 +488,11 @@ release_pins_of(struct model_handle *mh, pgoff_t p)
  * that is not sure to find a RAM page goes through a call instead.
  */
 static void
-do_read(struct model *m, unsigned h, struct model_mapping *map, pgoff_t idx, pgoff_t n,
+do_read(struct model *m, unsigned h, struct model_mapping *map, vm_pgoff_t idx, vm_pgoff_t n,
 		enum access_way way, bool keep_pin)
 {
 	struct model_handle *mh = &m->handles[h];
-	pgoff_t		first = map->first + idx;
+	vm_pgoff_t	first = map->first + idx;
 	unsigned long faults = faults_served();
 
 	if (way == BY_PIN)
@@ -504,7 +504,7 @@ do_read(struct model *m, unsigned h, struct model_mapping *map, pgoff_t idx, pgo
 			check_failure(m, mh, first, n, errno, false, "read pin");
 			return;
 		}
-		for (pgoff_t i = 0; i < n; i++)
+		for (vm_pgoff_t i = 0; i < n; i++)
 			check_bytes(m, mapped_addr(m, map, idx + i), view(m, mh, first + i),
 						"read by pin", h, first + i);
 		if (faults_served() != faults)
@@ -516,7 +516,7 @@ do_read(struct model *m, unsigned h, struct model_mapping *map, pgoff_t idx, pgo
 		return;
 	}
 
-	for (pgoff_t i = 0; i < n; i++)
+	for (vm_pgoff_t i = 0; i < n; i++)
 	{
 		uint8_t    *addr = mapped_addr(m, map, idx + i);
 		enum access_way page_way = way;
@@ -546,11 +546,11 @@ do_read(struct model *m, unsigned h, struct model_mapping *map, pgoff_t idx, pgo
 
 /* Write len bytes at off of each page of [idx, idx + n) of a mapping, one way. */
 static void
-do_write(struct model *m, unsigned h, struct model_mapping *map, pgoff_t idx, pgoff_t n,
+do_write(struct model *m, unsigned h, struct model_mapping *map, vm_pgoff_t idx, vm_pgoff_t n,
 		 size_t off, size_t len, uint8_t value, enum access_way way, bool keep_pin)
 {
 	struct model_handle *mh = &m->handles[h];
-	pgoff_t		first = map->first + idx;
+	vm_pgoff_t	first = map->first + idx;
 
 	if (way == BY_PIN)
 	{
@@ -566,7 +566,7 @@ do_write(struct model *m, unsigned h, struct model_mapping *map, pgoff_t idx, pg
 			check_failure(m, mh, first, n, err, false, "write pin");
 			return;
 		}
-		for (pgoff_t i = 0; i < n; i++)
+		for (vm_pgoff_t i = 0; i < n; i++)
 		{
 			model_dirty(m, mh, first + i);
 			fill_pattern(mapped_addr(m, map, idx + i) + off, len, value);
@@ -581,7 +581,7 @@ do_write(struct model *m, unsigned h, struct model_mapping *map, pgoff_t idx, pg
 		return;
 	}
 
-	for (pgoff_t i = 0; i < n; i++)
+	for (vm_pgoff_t i = 0; i < n; i++)
 	{
 		uint8_t    *addr = mapped_addr(m, map, idx + i);
 		enum access_way page_way = way;
@@ -617,7 +617,7 @@ do_write(struct model *m, unsigned h, struct model_mapping *map, pgoff_t idx, pg
 
 /* Drop or invalidate page p, whose file bytes changed underneath. */
 static void
-file_changed_under(struct model_handle *mh, pgoff_t p, bool may_invalidate)
+file_changed_under(struct model_handle *mh, vm_pgoff_t p, bool may_invalidate)
 {
 	if (may_invalidate && rng_chance(50))
 	{
@@ -695,7 +695,7 @@ op_access(struct model *m, unsigned h, bool write)
 	struct model_handle *mh = &m->handles[h];
 	struct model_mapping *map = pick_mapping(mh);
 	enum access_way way = pick_way();
-	pgoff_t		idx,
+	vm_pgoff_t	idx,
 				n;
 	bool		keep_pin = rng_chance(25);
 
@@ -737,7 +737,7 @@ op_access(struct model *m, unsigned h, bool write)
  * failure.
  */
 static void
-writeout(struct model *m, struct model_handle *mh, enum WriteoutFlags flags, pgoff_t fail_blk)
+writeout(struct model *m, struct model_handle *mh, enum WriteoutFlags flags, vm_pgoff_t fail_blk)
 {
 	int			expected = 0;
 	size_t		nstored = 0;
@@ -750,7 +750,7 @@ writeout(struct model *m, struct model_handle *mh, enum WriteoutFlags flags, pgo
 	if (fail_blk < m->nblocks)
 		mh->mf->fail_store[fail_blk] = false;
 
-	for (pgoff_t p = 0; p < m->nblocks; p++)
+	for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 	{
 		struct model_page *mp = &mh->pages[p];
 
@@ -789,7 +789,7 @@ writeout(struct model *m, struct model_handle *mh, enum WriteoutFlags flags, pgo
 static bool
 dirty_pages_stored(const struct model *m, const struct model_handle *mh)
 {
-	for (pgoff_t p = 0; p < m->nblocks; p++)
+	for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 	{
 		if (mh->pages[p].dirty &&
 			memcmp(mh->pages[p].bytes, file_page(m, mh, p), m->pagesize) != 0)
@@ -802,7 +802,7 @@ static void
 op_writeout(struct model *m, unsigned h)
 {
 	struct model_handle *mh = &m->handles[h];
-	pgoff_t		fail_blk = rng_chance(25) ? rng_below(m->nblocks) : m->nblocks;
+	vm_pgoff_t	fail_blk = rng_chance(25) ? rng_below(m->nblocks) : m->nblocks;
 	char		failing[64] = "";
 
 	if (fail_blk < m->nblocks)
@@ -847,13 +847,13 @@ op_discard(struct model *m, unsigned h)
 	struct model_handle *mh = &m->handles[h];
 
 	set_op(m, "discard handle %u", h);
-	for (pgoff_t p = 0; p < m->nblocks; p++)
+	for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 	{
 		if (mh->pages[p].dirty)
 			release_pins_of(mh, p);
 	}
 	fileh_dirty_discard(&mh->fileh);
-	for (pgoff_t p = 0; p < m->nblocks; p++)
+	for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 	{
 		if (mh->pages[p].dirty)
 			page_forget(&mh->pages[p]);
@@ -870,12 +870,12 @@ op_invalidate(struct model *m, unsigned h)
 		set_op(m, "invalidate handle %u", h);
 		release_pins(mh);
 		fileh_invalidate(&mh->fileh);
-		for (pgoff_t p = 0; p < m->nblocks; p++)
+		for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 			page_forget(&mh->pages[p]);
 	}
 	else
 	{
-		pgoff_t		p = rng_below(m->nblocks);
+		vm_pgoff_t	p = rng_below(m->nblocks);
 
 		set_op(m, "invalidate handle %u page %ju", h, (uintmax_t) p);
 		release_pins_of(mh, p);
@@ -889,7 +889,7 @@ static void
 op_rewrite(struct model *m, unsigned h)
 {
 	struct model_handle *mh = &m->handles[h];
-	pgoff_t		p = rng_below(m->nblocks);
+	vm_pgoff_t	p = rng_below(m->nblocks);
 	unsigned	gen = (unsigned) rng_between(1, 1000);
 
 	set_op(m, "rewrite handle %u block %ju behind it (generation %u)", h, (uintmax_t) p, gen);
@@ -902,7 +902,7 @@ op_rewrite(struct model *m, unsigned h)
 	{
 		release_pins(mh);
 		fileh_invalidate(&mh->fileh);
-		for (pgoff_t q = 0; q < m->nblocks; q++)
+		for (vm_pgoff_t q = 0; q < m->nblocks; q++)
 			page_forget(&mh->pages[q]);
 	}
 	else
@@ -914,7 +914,7 @@ static void
 op_drop_clean(struct model *m, unsigned h)
 {
 	struct model_handle *mh = &m->handles[h];
-	pgoff_t		p = rng_below(m->nblocks);
+	vm_pgoff_t	p = rng_below(m->nblocks);
 
 	set_op(m, "drop clean page %ju of handle %u", (uintmax_t) p, h);
 	if (!mh->pages[p].dirty)
@@ -954,7 +954,7 @@ op_rollback(struct model *m, unsigned h)
 		return;
 	set_op(m, "rollback of handle %u (depth %u)", h, level);
 	/* pages clean when the level opened and changed in it are dropped */
-	for (pgoff_t p = 0; p < m->nblocks; p++)
+	for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 	{
 		struct model_page *mp = &mh->pages[p];
 
@@ -968,7 +968,7 @@ op_rollback(struct model *m, unsigned h)
 	mh->file_at[level] = NULL;
 
 	fileh_rollback_savepoint(&mh->fileh);
-	for (pgoff_t p = 0; p < m->nblocks; p++)
+	for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 	{
 		struct model_page *mp = &mh->pages[p];
 		struct model_record *rec;
@@ -983,7 +983,7 @@ op_rollback(struct model *m, unsigned h)
 	}
 	mh->depth--;
 
-	for (pgoff_t p = 0; p < m->nblocks; p++)
+	for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 	{
 		if (memcmp(before + p * m->pagesize, file_page(m, mh, p), m->pagesize) != 0)
 			file_changed_under(mh, p, false);
@@ -1001,7 +1001,7 @@ op_release(struct model *m, unsigned h)
 		return;
 	set_op(m, "release of handle %u (depth %u)", h, level);
 	fileh_release_savepoint(&mh->fileh);
-	for (pgoff_t p = 0; p < m->nblocks; p++)
+	for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 	{
 		struct model_page *mp = &mh->pages[p];
 
@@ -1032,7 +1032,7 @@ op_truncate(struct model *m, unsigned h)
 	mock_file_set_length(mh->mf, length);
 	memset(mh->file + length, 0, m->nblocks * m->pagesize - length);
 	mh->length = length;
-	for (pgoff_t p = 0; p < m->nblocks; p++)
+	for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 	{
 		if (memcmp(before + p * m->pagesize, file_page(m, mh, p), m->pagesize) != 0)
 			file_changed_under(mh, p, true);
@@ -1099,7 +1099,7 @@ op_load_failure(struct model *m, unsigned h)
 {
 	struct model_handle *mh = &m->handles[h];
 	struct model_mapping *map = pick_mapping(mh);
-	pgoff_t		idx,
+	vm_pgoff_t	idx,
 				n,
 				fail_idx;
 	bool		write = rng_chance(50);
@@ -1118,7 +1118,7 @@ op_load_failure(struct model *m, unsigned h)
 	{
 		if (vma_pin(&map->vma, idx, n, write ? VMA_PIN_WRITE : 0) == 0)
 		{
-			for (pgoff_t i = 0; i < n; i++)
+			for (vm_pgoff_t i = 0; i < n; i++)
 			{
 				if (write)
 					model_dirty(m, mh, map->first + idx + i);
@@ -1175,7 +1175,7 @@ op_reopen(struct model *m, unsigned h)
 	}
 	fileh_close(&mh->fileh);
 	CHECK_EQ(mh->mf->nreleased, released + 1);
-	for (pgoff_t p = 0; p < m->nblocks; p++)
+	for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 		page_forget(&mh->pages[p]);
 	for (unsigned d = 1; d <= mh->depth; d++)
 	{
@@ -1196,7 +1196,7 @@ op_read_all(struct model *m)
 		struct model_mapping whole = {.first = 0, .npages = m->nblocks};
 
 		CHECK_OK(fileh_mmap(&whole.vma, &mh->fileh, 0, m->nblocks));
-		for (pgoff_t p = 0; p < m->nblocks; p++)
+		for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 			do_read(m, h, &whole, p, 1, BY_PIN, false);
 		vma_unmap(&whole.vma);
 	}
@@ -1250,7 +1250,7 @@ check_model(struct model *m)
 	{
 		struct model_handle *mh = &m->handles[h];
 
-		for (pgoff_t p = 0; p < m->nblocks; p++)
+		for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 		{
 			check_bytes(m, mock_block(mh->mf, p), file_page(m, mh, p), "file", h, p);
 			npinned += page_pinned(mh, p);
@@ -1268,7 +1268,7 @@ check_model(struct model *m)
 
 			if (!map->mapped)
 				continue;
-			for (pgoff_t idx = 0; idx < map->npages; idx++)
+			for (vm_pgoff_t idx = 0; idx < map->npages; idx++)
 			{
 				struct iovec local = {m->scratch, m->pagesize};
 				struct iovec remote = {mapped_addr(m, map, idx), m->pagesize};
@@ -1364,7 +1364,7 @@ model_teardown(struct model *m)
 		}
 		fileh_close(&mh->fileh);
 		mock_file_free(mh->mf);
-		for (pgoff_t p = 0; p < m->nblocks; p++)
+		for (vm_pgoff_t p = 0; p < m->nblocks; p++)
 			page_forget(&mh->pages[p]);
 		for (unsigned d = 1; d <= mh->depth; d++)
 			free(mh->file_at[d]);

@@ -19,7 +19,7 @@
 #define RAM_PAGES	4
 
 static bool
-raw_page_is(const VMA *vma, pgoff_t page, uint64_t blk, unsigned gen)
+raw_page_is(const VMA *vma, vm_pgoff_t page, uint64_t blk, unsigned gen)
 {
 	return mock_pattern_equals((const void *) page_addr(vma, page, 0), PS, blk, gen);
 }
@@ -38,7 +38,7 @@ pin_loads_range_without_faults(const struct access_driver *how)
 	CHECK_OK(vma_pin(&vma, 2, 4, 0));
 	CHECK_EQ(fixture_stats(&fx).npinned, 4);
 	CHECK_EQ(fixture_stats(&fx).ndirty, 0);
-	for (pgoff_t page = 2; page < 6; page++)
+	for (vm_pgoff_t page = 2; page < 6; page++)
 	{
 		CHECK(raw_page_is(&vma, page, page, 0));
 		CHECK_EQ(fx.mf->nloads[page], 1);
@@ -74,7 +74,7 @@ write_pin_dirties_range(const struct access_driver *how)
 	CHECK_OK(vma_pin(&vma, 0, 3, VMA_PIN_WRITE));
 	CHECK_EQ(fixture_stats(&fx).ndirty, 3);
 	CHECK_EQ(fx.mf->nloads[1], 1);
-	for (pgoff_t page = 0; page < 3; page++)
+	for (vm_pgoff_t page = 0; page < 3; page++)
 	{
 		CHECK(raw_page_is(&vma, page, page, 0));
 		CHECK(strcmp(kernel_protection(page_addr(&vma, page, PS - 1)), "rw") == 0);
@@ -168,7 +168,7 @@ pinned_pages_are_never_reclaimed(const struct access_driver *how)
 	CHECK_OK(vma_pin(&vma, 0, 2, 0));
 	CHECK_OK(vma_pin(&vma, 1, 1, 0));	/* page 1 pinned twice */
 	CHECK_EQ(fixture_stats(&fx).npinned, 2);
-	for (pgoff_t page = 2; page < 16; page++)
+	for (vm_pgoff_t page = 2; page < 16; page++)
 		CHECK(access_page_is(how, &vma, page, page, 0));
 	CHECK(raw_page_is(&vma, 0, 0, 0));
 	CHECK(raw_page_is(&vma, 1, 1, 0));
@@ -178,7 +178,7 @@ pinned_pages_are_never_reclaimed(const struct access_driver *how)
 	/* one unpin of page 1 leaves it pinned once */
 	vma_unpin(&vma, 0, 2);
 	CHECK_EQ(fixture_stats(&fx).npinned, 1);
-	for (pgoff_t page = 2; page < 16; page++)
+	for (vm_pgoff_t page = 2; page < 16; page++)
 		CHECK(access_page_is(how, &vma, page, page, 0));
 	CHECK(raw_page_is(&vma, 1, 1, 0));
 	CHECK_EQ(fx.mf->nloads[1], 1);
@@ -186,7 +186,7 @@ pinned_pages_are_never_reclaimed(const struct access_driver *how)
 	/* unpinned, they are reclaimable again */
 	vma_unpin(&vma, 1, 1);
 	CHECK_EQ(fixture_stats(&fx).npinned, 0);
-	for (pgoff_t page = 2; page < 16; page++)
+	for (vm_pgoff_t page = 2; page < 16; page++)
 		CHECK(access_page_is(how, &vma, page, page, 0));
 	CHECK(access_page_is(how, &vma, 0, 0, 0));
 	CHECK(access_page_is(how, &vma, 1, 1, 0));

@@ -25,7 +25,7 @@ reading_beyond_ram_reclaims_clean_pages(const struct access_driver *how)
 	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 16));
 	for (int round = 0; round < 2; round++)
 	{
-		for (pgoff_t page = 0; page < 16; page++)
+		for (vm_pgoff_t page = 0; page < 16; page++)
 		{
 			CHECK(access_page_is(how, &vma, page, page, 0));
 			CHECK(fixture_stats(&fx).npages <= RAM_PAGES);
@@ -53,13 +53,13 @@ reclaim_takes_least_recently_used_page(const struct access_driver *how)
 
 	fixture_open(&fx, how, PS, 8, RAM_PAGES);
 	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 8));
-	for (pgoff_t page = 0; page <= RAM_PAGES; page++)
+	for (vm_pgoff_t page = 0; page <= RAM_PAGES; page++)
 		access_read(how, &vma, page, 0);
 	CHECK_EQ(fixture_stats(&fx).nreclaimed, 1);
 	CHECK(strcmp(kernel_protection(page_addr(&vma, 0, 0)), "--") == 0);
 
 	faults = faults_served();
-	for (pgoff_t page = 1; page <= RAM_PAGES; page++)
+	for (vm_pgoff_t page = 1; page <= RAM_PAGES; page++)
 		CHECK(access_page_is(how, &vma, page, page, 0));
 	CHECK_EQ(faults_served(), faults);
 	CHECK(access_page_is(how, &vma, 0, 0, 0));
@@ -82,7 +82,7 @@ dirty_pages_are_never_reclaimed(const struct access_driver *how)
 	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 16));
 	access_fill_page(how, &vma, 0, 0xD0);
 	access_fill_page(how, &vma, 1, 0xD1);
-	for (pgoff_t page = 2; page < 16; page++)
+	for (vm_pgoff_t page = 2; page < 16; page++)
 		CHECK(access_page_is(how, &vma, page, page, 0));
 	CHECK_EQ(fixture_stats(&fx).ndirty, 2);
 	CHECK(access_page_filled(how, &vma, 0, 0xD0));
@@ -112,7 +112,7 @@ full_of_dirty_pages_fails_cleanly(const struct access_driver *how)
 
 	fixture_open(&fx, how, PS, 8, RAM_PAGES);
 	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 8));
-	for (pgoff_t page = 0; page < RAM_PAGES; page++)
+	for (vm_pgoff_t page = 0; page < RAM_PAGES; page++)
 		access_fill_page(how, &vma, page, (uint8_t) (0xA0 + page));
 
 	CHECK_ERRNO(vma_pin(&vma, RAM_PAGES, 1, 0), ENOMEM);
@@ -127,7 +127,7 @@ full_of_dirty_pages_fails_cleanly(const struct access_driver *how)
 		CHECK(outcome.stderr_text[0] != '\0');
 	}
 	CHECK_EQ(fixture_stats(&fx).ndirty, RAM_PAGES);
-	for (pgoff_t page = 0; page < RAM_PAGES; page++)
+	for (vm_pgoff_t page = 0; page < RAM_PAGES; page++)
 		CHECK(access_page_filled(how, &vma, page, (uint8_t) (0xA0 + page)));
 
 	CHECK_EQ(fileh_dirty_writeout(&fx.fileh, WRITEOUT_STORE | WRITEOUT_MARKSTORED), 0);
@@ -148,7 +148,7 @@ ram_reclaim_frees_clean_pages(const struct access_driver *how)
 
 	fixture_open(&fx, how, PS, 8, 0);
 	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 8));
-	for (pgoff_t page = 0; page < 6; page++)
+	for (vm_pgoff_t page = 0; page < 6; page++)
 		access_read(how, &vma, page, 0);
 	access_fill_page(how, &vma, 0, 0xF0);
 
@@ -162,12 +162,12 @@ ram_reclaim_frees_clean_pages(const struct access_driver *how)
 	CHECK(access_page_filled(how, &vma, 0, 0xF0));
 
 	/* a lowered cap is reclaimed down to */
-	for (pgoff_t page = 1; page < 6; page++)
+	for (vm_pgoff_t page = 1; page < 6; page++)
 		CHECK(access_page_is(how, &vma, page, page, 0));
 	ram_set_max_pages(fx.ram, 3);
 	ram_reclaim(fx.ram);
 	CHECK(fixture_stats(&fx).npages <= 3);
-	for (pgoff_t page = 1; page < 8; page++)
+	for (vm_pgoff_t page = 1; page < 8; page++)
 	{
 		CHECK(access_page_is(how, &vma, page, page, 0));
 		CHECK(fixture_stats(&fx).npages <= 3);
@@ -218,7 +218,7 @@ ram_reclaim_releases_pages_of_a_full_capped_ram(const struct access_driver *how)
 	/* uncapped and larger than a batch: a batch goes, the newest pages stay */
 	vma_unpin(&vma, 1, 1);
 	ram_set_max_pages(fx.ram, 0);
-	for (pgoff_t page = 1; page < NBLOCKS; page++)
+	for (vm_pgoff_t page = 1; page < NBLOCKS; page++)
 		access_read(how, &vma, page, 0);
 	reclaimed = ram_reclaim(fx.ram);
 	CHECK(reclaimed >= 1);
@@ -247,7 +247,7 @@ ram_cap_holds_across_handles(const struct access_driver *how)
 	CHECK_OK(fileh_open(&other, &other_file->file, fx.ram));
 	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 8));
 	CHECK_OK(fileh_mmap(&other_vma, &other, 0, 8));
-	for (pgoff_t page = 0; page < 8; page++)
+	for (vm_pgoff_t page = 0; page < 8; page++)
 	{
 		CHECK(access_page_is(how, &vma, page, page, 0));
 		CHECK(access_page_is(how, &other_vma, page, page, 0));
@@ -299,7 +299,7 @@ slot_reclaimed_to_load_another_keeps_its_memory(const struct access_driver *how)
 	fx.mf->file.file_ops = &recording_ops;
 	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 16));
 
-	for (pgoff_t page = 0; page < 16; page++)
+	for (vm_pgoff_t page = 0; page < 16; page++)
 	{
 		CHECK(access_page_is(how, &vma, page, page, 0));
 		if (page >= RAM_PAGES)
@@ -325,7 +325,7 @@ dropped_pages_give_memory_back(const struct access_driver *how)
 
 	fixture_open(&fx, how, PS, 16, RAM_PAGES);
 	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 16));
-	for (pgoff_t page = 0; page < 8; page++)
+	for (vm_pgoff_t page = 0; page < 8; page++)
 		access_read(how, &vma, page, 0);
 	CHECK_EQ(kernel_ram_bytes(), RAM_PAGES * PS);
 
@@ -346,7 +346,7 @@ dropped_pages_give_memory_back(const struct access_driver *how)
 	CHECK_EQ(fixture_stats(&fx).npages, 0);
 	CHECK_EQ(kernel_ram_bytes(), 0);
 
-	for (pgoff_t page = 0; page < RAM_PAGES; page++)
+	for (vm_pgoff_t page = 0; page < RAM_PAGES; page++)
 		access_read(how, &vma, page, 0);
 	CHECK_EQ(kernel_ram_bytes(), RAM_PAGES * PS);
 	ram_set_max_pages(fx.ram, 1);

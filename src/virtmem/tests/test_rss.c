@@ -113,7 +113,7 @@ read_through_ram(const struct access_driver *how, size_t ram_pages, size_t file_
 	before = rss_now();
 	for (int round = 0; round < 2; round++)
 	{
-		for (pgoff_t page = 0; page < file_pages; page++)
+		for (vm_pgoff_t page = 0; page < file_pages; page++)
 			CHECK(access_page_is(how, &vma, page, page, 0));
 	}
 	CHECK_EQ(fixture_stats(&fx).npages, ram_pages);
@@ -140,7 +140,7 @@ write_and_store(const struct access_driver *how, size_t ram_pages, bool check)
 	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, ram_pages));
 	reset_peak_rss();
 	before = rss_now();
-	for (pgoff_t page = 0; page < ram_pages; page++)
+	for (vm_pgoff_t page = 0; page < ram_pages; page++)
 		access_fill_page(how, &vma, page, 0x5A);
 	CHECK_EQ(fileh_dirty_writeout(&fx.fileh, WRITEOUT_STORE | WRITEOUT_MARKSTORED), 0);
 	CHECK_EQ(mock_block(fx.mf, ram_pages - 1)[PS - 1], 0x5A);

@@ -245,7 +245,7 @@ level_changes_more_pages_than_ram(const struct access_driver *how)
 	memcpy(before, fx.mf->data, NBLOCKS * PS);
 
 	CHECK_EQ(fileh_savepoint(&fx.fileh), 1);
-	for (pgoff_t p = 0; p < NBLOCKS; p++)
+	for (vm_pgoff_t p = 0; p < NBLOCKS; p++)
 	{
 		access_fill_page(how, &vma, p, (uint8_t) (0xC0 + p));
 		CHECK_EQ(fileh_dirty_writeout(&fx.fileh, WRITEOUT_STORE | WRITEOUT_MARKSTORED), 0);
@@ -256,7 +256,7 @@ level_changes_more_pages_than_ram(const struct access_driver *how)
 	memcpy(fx.mf->data, before, NBLOCKS * PS);
 	fileh_rollback_savepoint(&fx.fileh);
 	CHECK_EQ(fixture_stats(&fx).ndirty, 0);
-	for (pgoff_t p = 0; p < NBLOCKS; p++)
+	for (vm_pgoff_t p = 0; p < NBLOCKS; p++)
 		CHECK(access_page_is(how, &vma, p, p, 0));
 
 	free(before);

@@ -188,7 +188,7 @@ errno_survives_handled_faults(const struct access_driver *how)
 	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, 8));
 	faults = faults_served();
 
-	for (pgoff_t page = 0; page < 8; page++)
+	for (vm_pgoff_t page = 0; page < 8; page++)
 		expect_fault_at(page_addr(&vma, page, 0));
 	errno = EXDEV;
 	CHECK_EQ(*page_addr(&vma, 0, 1), mock_byte(0, 1, 0));	/* load */
@@ -199,7 +199,7 @@ errno_survives_handled_faults(const struct access_driver *how)
 	CHECK_EQ(errno, EXDEV);
 	CHECK_OK(fileh_dirty_writeout(&fx.fileh, WRITEOUT_STORE | WRITEOUT_MARKSTORED));
 	errno = EDOM;
-	for (pgoff_t page = 2; page < 8; page++)	/* load and reclaim */
+	for (vm_pgoff_t page = 2; page < 8; page++)	/* load and reclaim */
 		CHECK_EQ(*page_addr(&vma, page, 0), mock_byte(page, 0, 0));
 	CHECK_EQ(errno, EDOM);
 	CHECK(faults_served() - faults >= 9);

@@ -300,7 +300,7 @@ invalidate_forgets_every_page(const struct access_driver *how)
 	fileh_invalidate(&fx.fileh);
 	CHECK_EQ(fixture_stats(&fx).npages, 0);
 	CHECK_EQ(fixture_stats(&fx).ndirty, 0);
-	for (pgoff_t page = 0; page < 4; page++)
+	for (vm_pgoff_t page = 0; page < 4; page++)
 		CHECK(access_page_is(how, &vma, page, page, 2));
 	CHECK_EQ(fx.mf->nloads[0], 2);
 	CHECK_EQ(fx.mf->nloads[2], 1);

@@ -56,14 +56,15 @@ SOAK_SECONDS ?= 600
 
 .PHONY: check-core check-core-asan check-core-valgrind bench-core soak-core
 
-$(CORE_TEST_BIN): $(CORE_TEST_SRCS) $(CORE_TEST_HDRS) $(CORE_LIB)
-	$(CORE_CC) $(CORE_CFLAGS) -o $@ $(CORE_TEST_SRCS) $(CORE_LIB) -lm
+# The tests and the benchmark take faults: they link the fault handler too.
+$(CORE_TEST_BIN): $(CORE_TEST_SRCS) $(CORE_TEST_HDRS) $(CORE_FAULT_LIB) $(CORE_LIB)
+	$(CORE_CC) $(CORE_CFLAGS) -o $@ $(CORE_TEST_SRCS) $(CORE_FAULT_LIB) $(CORE_LIB) -lm
 
-$(CORE_TEST_ASAN_BIN): $(CORE_TEST_SRCS) $(CORE_TEST_HDRS) $(CORE_ASAN_LIB)
-	$(CORE_CC) $(CORE_ASAN_CFLAGS) -o $@ $(CORE_TEST_SRCS) $(CORE_ASAN_LIB) -lm
+$(CORE_TEST_ASAN_BIN): $(CORE_TEST_SRCS) $(CORE_TEST_HDRS) $(CORE_ASAN_FAULT_LIB) $(CORE_ASAN_LIB)
+	$(CORE_CC) $(CORE_ASAN_CFLAGS) -o $@ $(CORE_TEST_SRCS) $(CORE_ASAN_FAULT_LIB) $(CORE_ASAN_LIB) -lm
 
-$(CORE_BENCH_BIN): $(CORE_BENCH_DIR)/virtmem_bench.c $(CORE_HDRS) $(CORE_LIB)
-	$(CORE_CC) $(CORE_CFLAGS) -o $@ $< $(CORE_LIB) -lm
+$(CORE_BENCH_BIN): $(CORE_BENCH_DIR)/virtmem_bench.c $(CORE_HDRS) $(CORE_FAULT_LIB) $(CORE_LIB)
+	$(CORE_CC) $(CORE_CFLAGS) -o $@ $< $(CORE_FAULT_LIB) $(CORE_LIB) -lm
 
 check-core: $(CORE_TEST_BIN)
 	$(CORE_TEST_BIN)
