@@ -3,6 +3,7 @@
 #   make / make install      build and install the extension
 #   make installcheck        pg_regress, isolation and TAP tests (needs a server)
 #   make core                src/virtmem/libvirtmem.a, the PostgreSQL-free core
+#                            (and libvirtmem-fault.a, its SIGSEGV handler)
 #   make check-core          the core's C tests (also -asan, -valgrind variants)
 #   make bench-core          fault costs and streaming throughput of the core
 #   make bench               bigarray against float8[] and raw large objects
