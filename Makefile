@@ -49,7 +49,8 @@ include src/virtmem/virtmem.mk
 PG_CPPFLAGS = -I$(CURDIR)/include -isystem $(shell $(PG_CONFIG) --includedir-server)
 PG_CFLAGS = -Wall -Wextra $(WERROR) -Wno-unused-parameter
 SHLIB_LINK_INTERNAL = $(CORE_LIB)
-EXTRA_CLEAN = $(CORE_CLEAN)
+SHLIB_LINK = -Wl,--version-script=bigarray.map
+EXTRA_CLEAN = $(CORE_CLEAN) bigarray.map
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -58,6 +59,16 @@ include $(PGXS)
 # of their own, so say which one plain "make" builds.
 .DEFAULT_GOAL := all
 $(shlib): $(CORE_LIB)
+
+# Export only what PostgreSQL calls: the module magic, _PG_init, and each
+# function declared with PG_FUNCTION_INFO_V1 with its info function.  The
+# core's and our internal symbols stay local, clashing with nothing in the
+# server.  The list is read from the objects, so it follows the code.
+$(shlib): bigarray.map
+bigarray.map: $(OBJS)
+	{ echo '{ global: Pg_magic_func; _PG_init;'; \
+	  nm -g --defined-only $(OBJS) | sed -n 's/.* T pg_finfo_\(.*\)/  pg_finfo_\1; \1;/p'; \
+	  echo 'local: *; };'; } >$@
 
 .PHONY: soak
 soak:
