@@ -207,7 +207,9 @@ SELECT throws_ok(format('SELECT ba_size(%L::bigarray)', format('float8[1]@%s', :
 SELECT throws_ok(format('SELECT ba_size(%L::bigarray)', format('@%s', :lo_zeros)), '22023', NULL, 'a large object of zeros: size');
 -- bad binary input: COPY BINARY of crafted fields reaches bigarray_recv
 CREATE TABLE hostile_recv (a bigarray);
-CREATE FUNCTION recv(field bytea) RETURNS text LANGUAGE plpgsql AS $$
+-- recv_copy(field): writes a COPY BINARY file of one row of that one
+-- field, and returns the COPY that loads it into hostile_recv
+CREATE FUNCTION recv_copy(field bytea) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
 	file text := format('/tmp/bigarray_hostile_%s.copy', pg_backend_pid());
 	lo oid;
@@ -217,34 +219,29 @@ BEGIN
 		|| '\x0001'::bytea || int4send(length(field)) || field || '\xffff'::bytea);
 	PERFORM lo_export(lo, file);
 	PERFORM lo_unlink(lo);
-	BEGIN
-		EXECUTE format('COPY hostile_recv FROM %L (FORMAT binary)', file);
-		RETURN 'ok';
-	EXCEPTION WHEN OTHERS THEN
-		RETURN SQLSTATE;
-	END;
+	RETURN format('COPY hostile_recv FROM %L (FORMAT binary)', file);
 END $$;
 -- field: oid, dtype oid, ndim, dims
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(1) || int8send(3)), 'ok', 'recv: a good value');
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(0)), '22P03', 'recv: ndim 0');
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(-1)), '22P03', 'recv: ndim -1');
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(17)), '22P03', 'recv: ndim 17');
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(2) || int8send(3)), '22P03', 'recv: a dimension missing');
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(701)), '22P03', 'recv: ndim missing');
-SELECT is(recv('\x'::bytea), '22P03', 'recv: nothing');
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(1) || int8send(3) || '\x00'::bytea), '22P03', 'recv: a trailing byte');
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(25) || int4send(1) || int8send(3)), '22P03', 'recv: dtype text');
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(0) || int4send(1) || int8send(3)), '22P03', 'recv: dtype oid 0');
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(-1) || int4send(1) || int8send(3)), '22P03', 'recv: dtype oid 2^32-1');
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(20) || int4send(1) || int8send(3)), 'ok', 'recv: wrong dtype (not checked against the array)');
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(1) || int8send(4)), 'ok', 'recv: wrong size (not checked against the array)');
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(1) || int8send(-3)), '22P03', 'recv: negative size');
-SELECT is(recv(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(2) || int8send(4294967296) || int8send(4294967296)), '54000', 'recv: shape product overflows');
-SELECT is(recv(int4send(0) || int4send(701) || int4send(1) || int8send(3)), '22P03', 'recv: oid 0');
-SELECT is(recv(int4send(-2) || int4send(701) || int4send(1) || int8send(3)), 'ok', 'recv: no such large object (input does not open it)');
+SELECT lives_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(1) || int8send(3)), 'recv: a good value');
+SELECT throws_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(0)), '22P03', NULL, 'recv: ndim 0');
+SELECT throws_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(-1)), '22P03', NULL, 'recv: ndim -1');
+SELECT throws_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(17)), '22P03', NULL, 'recv: ndim 17');
+SELECT throws_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(2) || int8send(3)), '22P03', NULL, 'recv: a dimension missing');
+SELECT throws_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(701)), '22P03', NULL, 'recv: ndim missing');
+SELECT throws_ok(recv_copy('\x'::bytea), '22P03', NULL, 'recv: nothing');
+SELECT throws_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(1) || int8send(3) || '\x00'::bytea), '22P03', NULL, 'recv: a trailing byte');
+SELECT throws_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(25) || int4send(1) || int8send(3)), '22P03', NULL, 'recv: dtype text');
+SELECT throws_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(0) || int4send(1) || int8send(3)), '22P03', NULL, 'recv: dtype oid 0');
+SELECT throws_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(-1) || int4send(1) || int8send(3)), '22P03', NULL, 'recv: dtype oid 2^32-1');
+SELECT lives_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(20) || int4send(1) || int8send(3)), 'recv: wrong dtype (not checked against the array)');
+SELECT lives_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(1) || int8send(4)), 'recv: wrong size (not checked against the array)');
+SELECT throws_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(1) || int8send(-3)), '22P03', NULL, 'recv: negative size');
+SELECT throws_ok(recv_copy(int4send(ba_oid(arr('f8'))::int4) || int4send(701) || int4send(2) || int8send(4294967296) || int8send(4294967296)), '54000', NULL, 'recv: shape product overflows');
+SELECT throws_ok(recv_copy(int4send(0) || int4send(701) || int4send(1) || int8send(3)), '22P03', NULL, 'recv: oid 0');
+SELECT lives_ok(recv_copy(int4send(-2) || int4send(701) || int4send(1) || int8send(3)), 'recv: no such large object (input does not open it)');
 SELECT is((SELECT count(*) FROM hostile_recv), 4::int8, 'recv: only the good values were stored');
 DROP TABLE hostile_recv;
-DROP FUNCTION recv(bytea);
+DROP FUNCTION recv_copy(bytea);
 
 -- a bigarray whose header was overwritten (by lo_put, by its owner), or
 -- whose large object was cut short: committed, then read by a new backend
@@ -263,18 +260,14 @@ SELECT * FROM finish();
 \pset format unaligned
 \pset tuples_only on
 SELECT * FROM no_plan();
-CREATE FUNCTION read_sqlstate(a bigarray) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	RETURN ba_slice(a, 1, 3)::text;
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END $$;
-SELECT is(read_sqlstate(a), CASE what WHEN 'magic' THEN '22023' WHEN 'the unused rest of the chunk' THEN '{1,2,3}'
-		WHEN 'truncated' THEN '{1,0,0}' ELSE 'XX001' END, 'header: ' || what)
-	FROM hostile_corrupt ORDER BY what;
+SELECT throws_ok(format('SELECT ba_slice(a, 1, 3) FROM hostile_corrupt WHERE what = %L', what),
+		CASE what WHEN 'magic' THEN '22023' ELSE 'XX001' END, NULL, 'header: ' || what)
+	FROM hostile_corrupt WHERE what NOT IN ('the unused rest of the chunk', 'truncated') ORDER BY what;
+-- (read after the others, as they sort last)
+SELECT is(ba_slice(a, 1, 3)::text, CASE what WHEN 'truncated' THEN '{1,0,0}' ELSE '{1,2,3}' END, 'header: ' || what)
+	FROM hostile_corrupt WHERE what IN ('the unused rest of the chunk', 'truncated') ORDER BY what;
 SELECT count(ba_drop(a)) FROM hostile_corrupt;
 DROP TABLE hostile_corrupt;
-DROP FUNCTION read_sqlstate(bigarray);
 
 -- a hostile search_path: a plain role with CREATE on a schema puts
 -- operators there, ahead of pg_catalog, and functions for casts, that log
@@ -286,13 +279,6 @@ CREATE ROLE regress_hostile_alice;
 CREATE SCHEMA hostile_evil AUTHORIZATION regress_hostile_alice;
 CREATE TABLE hostile_evil_log (who name, what text);
 GRANT INSERT ON hostile_evil_log TO PUBLIC;
-CREATE FUNCTION hostile_sqlstate(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END $$;
 SET ROLE regress_hostile_alice;
 CREATE FUNCTION hostile_evil.trap(what text) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -330,7 +316,11 @@ CREATE TABLE hostile_evil.mine (a bigarray);
 INSERT INTO hostile_evil.mine VALUES (bigarray_create('float8', 3)), (bigarray_from('{1,2}'::int4[]));
 SELECT ba_drop(a) FROM hostile_evil.mine;
 SELECT bigarray_create('int2', 2) IS NOT NULL;
-SELECT public.hostile_sqlstate('SELECT bigarray_gc()') AS gc_by_plain_role \gset
+-- (pgTAP cannot run among the hostile casts: psql keeps the SQLSTATE)
+\set VERBOSITY sqlstate
+SELECT bigarray_gc();
+\set gc_by_plain_role :SQLSTATE
+\set VERBOSITY default
 RESET search_path;
 RESET ROLE;
 SELECT rolsuper AS alice_super_after_own_calls FROM pg_roles WHERE rolname = 'regress_hostile_alice' \gset
@@ -354,7 +344,6 @@ SELECT is((SELECT count(*) FROM hostile_evil.mine m JOIN bigarray_objects r ON r
 	'ba_drop unregistered them');
 DROP SCHEMA hostile_evil CASCADE;
 DROP TABLE hostile_evil_log;
-DROP FUNCTION hostile_sqlstate(text);
 DROP ROLE regress_hostile_alice;
 
 -- the server survived it all

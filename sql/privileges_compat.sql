@@ -7,62 +7,76 @@
 -- grants; lo_compat_privileges (superuser only) turns the checks off, as
 -- it does for lo_open, and only while it is on.  sql/privileges.sql has the
 -- basics; this file the paths and settings it leaves out.
+-- Results are checked with pgTAP, in transactions (or savepoints) that are
+-- rolled back, undoing the paths' writes; each plans its own checks, as
+-- pgTAP's state (this session's temp tables) is rolled back with them.
 
-CREATE FUNCTION pc_try(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END $$;
-GRANT EXECUTE ON FUNCTION pc_try(text) TO PUBLIC;
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+RESET client_min_messages;
 
--- pc_paths(): every way to touch the arrays a (read as "a") and b (the
--- role's own writable array), as (path, SQLSTATE or ok)
-CREATE FUNCTION pc_paths() RETURNS TABLE(path text, result text) LANGUAGE sql AS $$
-	SELECT p, pc_try(q) FROM (VALUES
-		('get', 'SELECT ba_get(a, 1) FROM pc_t'),
-		('get_int8', 'SELECT ba_get_int8(a, 1) FROM pc_t'),
-		('slice', 'SELECT ba_slice(a, 1, 2) FROM pc_t'),
-		('slice_int8', 'SELECT ba_slice_int8(a, 1, 2) FROM pc_t'),
-		('to_array', 'SELECT ba_to_array(a) FROM pc_t'),
-		('to_array_int8', 'SELECT ba_to_array_int8(a) FROM pc_t'),
-		('to_bytea', 'SELECT ba_to_bytea(a) FROM pc_t'),
-		('to_bytea range', 'SELECT ba_to_bytea(a, 1, 1) FROM pc_t'),
-		('unnest in select list', 'SELECT ba_unnest(a) FROM pc_t LIMIT 1'),
-		('unnest in from', 'SELECT * FROM pc_t, ba_unnest(a, 1, 2)'),
-		('sum', 'SELECT ba_sum(a) FROM pc_t'),
-		('min range', 'SELECT ba_min(a, 1, 2) FROM pc_t'),
-		('max', 'SELECT ba_max(a) FROM pc_t'),
-		('mean', 'SELECT ba_mean(a) FROM pc_t'),
-		('dot a.a', 'SELECT ba_dot(a, a) FROM pc_t'),
-		('dot own.a', 'SELECT ba_dot(pc_own(), a) FROM pc_t'),
-		('agg of its elements', 'SELECT bigarray_agg(v ORDER BY i) FROM pc_t, ba_unnest(a)'),
-		('copy', 'SELECT ba_copy(a) FROM pc_t'),
-		('dtype', 'SELECT ba_dtype(a) FROM pc_t'),
-		('shape', 'SELECT ba_shape(a) FROM pc_t'),
-		('ndim', 'SELECT ba_ndim(a) FROM pc_t'),
-		('size', 'SELECT ba_size(a) FROM pc_t'),
-		('text output', 'SELECT a::text FROM pc_t'),
-		('send', 'SELECT bigarray_send(a) FROM pc_t'),
-		('text input', 'SELECT a::text::bigarray FROM pc_t_text'),
-		('oid (no access)', 'SELECT ba_oid(a) FROM pc_t'),
-		('set', 'SELECT ba_set(a, 1, 1) FROM pc_t'),
-		('set int8', 'SELECT ba_set(a, 1, 1::int8) FROM pc_t'),
-		('set_slice', 'SELECT ba_set_slice(a, 1, ''{1}''::int4[]) FROM pc_t'),
-		('fill', 'SELECT ba_fill(a, 1) FROM pc_t'),
-		('fill range', 'SELECT ba_fill(a, 1, 1, 1) FROM pc_t'),
-		('fill int8', 'SELECT ba_fill(a, 1::int8) FROM pc_t'),
-		('fill int8 range', 'SELECT ba_fill(a, 1::int8, 1, 1) FROM pc_t'),
-		('add to it', 'SELECT ba_add(a, pc_own()) FROM pc_t'),
-		('add from it', 'SELECT ba_add(pc_own(), a) FROM pc_t'),
-		('scale', 'SELECT ba_scale(a, 1) FROM pc_t'),
-		('append', 'SELECT ba_append(a, ''{1}''::int4[]) FROM pc_t'),
-		('resize', 'SELECT ba_resize(a, 3) FROM pc_t'),
-		('drop', 'SELECT ba_drop(a) FROM pc_t')
-	) AS v(p, q)
+-- pc_paths: every way to touch the arrays a (read as "a") and b (the
+-- role's own writable array), in the order tried, and what each role may
+-- do there: ok, or the SQLSTATE.  owner: all; none: only ba_oid and text
+-- and binary I/O, which read nothing; SELECT: every read, no write; UPDATE
+-- alone: what none can (writing reads, as lo_open's INV_WRITE needs SELECT
+-- too); both: all but drop.
+CREATE TABLE pc_paths (n int GENERATED ALWAYS AS IDENTITY, path text, query text,
+	owner text, "none" text, "select" text, "update" text, "both" text);
+INSERT INTO pc_paths (path, query, owner, "none", "select", "update", "both") VALUES
+	('get', 'SELECT ba_get(a, 1) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('get_int8', 'SELECT ba_get_int8(a, 1) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('slice', 'SELECT ba_slice(a, 1, 2) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('slice_int8', 'SELECT ba_slice_int8(a, 1, 2) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('to_array', 'SELECT ba_to_array(a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('to_array_int8', 'SELECT ba_to_array_int8(a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('to_bytea', 'SELECT ba_to_bytea(a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('to_bytea range', 'SELECT ba_to_bytea(a, 1, 1) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('unnest in select list', 'SELECT ba_unnest(a) FROM pc_t LIMIT 1', 'ok', '42501', 'ok', '42501', 'ok'),
+	('unnest in from', 'SELECT * FROM pc_t, ba_unnest(a, 1, 2)', 'ok', '42501', 'ok', '42501', 'ok'),
+	('sum', 'SELECT ba_sum(a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('min range', 'SELECT ba_min(a, 1, 2) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('max', 'SELECT ba_max(a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('mean', 'SELECT ba_mean(a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('dot a.a', 'SELECT ba_dot(a, a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('dot own.a', 'SELECT ba_dot(pc_own(), a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('agg of its elements', 'SELECT bigarray_agg(v ORDER BY i) FROM pc_t, ba_unnest(a)', 'ok', '42501', 'ok', '42501', 'ok'),
+	('copy', 'SELECT ba_copy(a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('dtype', 'SELECT ba_dtype(a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('shape', 'SELECT ba_shape(a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('ndim', 'SELECT ba_ndim(a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('size', 'SELECT ba_size(a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('text output', 'SELECT a::text FROM pc_t', 'ok', 'ok', 'ok', 'ok', 'ok'),
+	('send', 'SELECT bigarray_send(a) FROM pc_t', 'ok', 'ok', 'ok', 'ok', 'ok'),
+	('text input', 'SELECT a::text::bigarray FROM pc_t_text', 'ok', 'ok', 'ok', 'ok', 'ok'),
+	('oid (no access)', 'SELECT ba_oid(a) FROM pc_t', 'ok', 'ok', 'ok', 'ok', 'ok'),
+	('set', 'SELECT ba_set(a, 1, 1) FROM pc_t', 'ok', '42501', '42501', '42501', 'ok'),
+	('set int8', 'SELECT ba_set(a, 1, 1::int8) FROM pc_t', 'ok', '42501', '42501', '42501', 'ok'),
+	('set_slice', 'SELECT ba_set_slice(a, 1, ''{1}''::int4[]) FROM pc_t', 'ok', '42501', '42501', '42501', 'ok'),
+	('fill', 'SELECT ba_fill(a, 1) FROM pc_t', 'ok', '42501', '42501', '42501', 'ok'),
+	('fill range', 'SELECT ba_fill(a, 1, 1, 1) FROM pc_t', 'ok', '42501', '42501', '42501', 'ok'),
+	('fill int8', 'SELECT ba_fill(a, 1::int8) FROM pc_t', 'ok', '42501', '42501', '42501', 'ok'),
+	('fill int8 range', 'SELECT ba_fill(a, 1::int8, 1, 1) FROM pc_t', 'ok', '42501', '42501', '42501', 'ok'),
+	('add to it', 'SELECT ba_add(a, pc_own()) FROM pc_t', 'ok', '42501', '42501', '42501', 'ok'),
+	('add from it', 'SELECT ba_add(pc_own(), a) FROM pc_t', 'ok', '42501', 'ok', '42501', 'ok'),
+	('scale', 'SELECT ba_scale(a, 1) FROM pc_t', 'ok', '42501', '42501', '42501', 'ok'),
+	('append', 'SELECT ba_append(a, ''{1}''::int4[]) FROM pc_t', 'ok', '42501', '42501', '42501', 'ok'),
+	('resize', 'SELECT ba_resize(a, 3) FROM pc_t', 'ok', '42501', '42501', '42501', 'ok'),
+	('drop', 'SELECT ba_drop(a) FROM pc_t', 'ok', '42501', '42501', '42501', '42501');
+GRANT SELECT ON pc_paths TO PUBLIC;
+
+-- pc_check(role, compat): the current role tries every path, in order,
+-- checked against that role's column of pc_paths, or against ok when
+-- compat (lo_compat_privileges is on)
+CREATE FUNCTION pc_check(role text, compat bool) RETURNS SETOF text LANGUAGE sql AS $$
+	SELECT CASE WHEN expected = 'ok' THEN lives_ok(query, label)
+		ELSE throws_ok(query, expected::char(5), NULL, label) END
+	FROM pc_paths p,
+		LATERAL (SELECT CASE WHEN compat THEN 'ok' ELSE to_jsonb(p) ->> role END) AS e(expected),
+		LATERAL (SELECT format('%s%s: %s, %s', role,
+			CASE WHEN compat THEN ', lo_compat_privileges on' END, path, expected)) AS l(label)
+	ORDER BY n
 $$;
-GRANT EXECUTE ON FUNCTION pc_paths() TO PUBLIC;
 
 CREATE ROLE regress_pc_owner;
 CREATE ROLE regress_pc_none;
@@ -99,42 +113,42 @@ BEGIN
 END $$;
 
 -- The owner reads everything first, so that every page is cached in this
--- backend; then each role tries every path.  Each role's writes are undone
--- (the results leave the subtransaction in the error message), so each
--- starts from {1,2,3} and nothing is dropped.
+-- backend; then, in one transaction, each role tries every path in a
+-- savepoint rolled back after it, so that each starts from {1,2,3} and
+-- nothing is dropped.
 SELECT ba_sum(a), ba_to_array(a) FROM pc_t;
-CREATE FUNCTION pc_results(roles name[]) RETURNS TABLE(role name, n int8, path text, result text)
-LANGUAGE plpgsql AS $$
-DECLARE
-	r name;
-BEGIN
-	FOREACH r IN ARRAY roles LOOP
-		BEGIN
-			EXECUTE format('SET LOCAL ROLE %I', r);
-			RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE =
-				(SELECT json_agg(json_build_array(p.path, p.result))::text FROM pc_paths() p);
-		EXCEPTION WHEN raise_exception THEN
-			RETURN QUERY SELECT r, j.n, j.e->>0, j.e->>1
-				FROM json_array_elements(SQLERRM::json) WITH ORDINALITY AS j(e, n);
-		END;
-	END LOOP;
-END $$;
-CREATE FUNCTION pc_table() RETURNS TABLE(path text, owner text, "none" text, "select" text, "update" text, "both" text)
-LANGUAGE sql AS $$
-	SELECT path,
-		max(result) FILTER (WHERE role = 'regress_pc_owner'),
-		max(result) FILTER (WHERE role = 'regress_pc_none'),
-		max(result) FILTER (WHERE role = 'regress_pc_select'),
-		max(result) FILTER (WHERE role = 'regress_pc_update'),
-		max(result) FILTER (WHERE role = 'regress_pc_both')
-	FROM pc_results(ARRAY['regress_pc_owner', 'regress_pc_none', 'regress_pc_select', 'regress_pc_update', 'regress_pc_both'])
-	GROUP BY path ORDER BY min(n)
-$$;
-
--- owner: all; none: only ba_oid and text and binary I/O, which read nothing;
--- SELECT: every read, no write; UPDATE alone: what none can (writing reads,
--- as lo_open's INV_WRITE needs SELECT too); both: all but drop
-SELECT * FROM pc_table();
+BEGIN;
+SAVEPOINT pc_role;
+SELECT plan(39);
+SET LOCAL ROLE regress_pc_owner;
+SELECT * FROM pc_check('owner', false);
+SELECT * FROM finish();
+ROLLBACK TO SAVEPOINT pc_role;
+SAVEPOINT pc_role;
+SELECT plan(39);
+SET LOCAL ROLE regress_pc_none;
+SELECT * FROM pc_check('none', false);
+SELECT * FROM finish();
+ROLLBACK TO SAVEPOINT pc_role;
+SAVEPOINT pc_role;
+SELECT plan(39);
+SET LOCAL ROLE regress_pc_select;
+SELECT * FROM pc_check('select', false);
+SELECT * FROM finish();
+ROLLBACK TO SAVEPOINT pc_role;
+SAVEPOINT pc_role;
+SELECT plan(39);
+SET LOCAL ROLE regress_pc_update;
+SELECT * FROM pc_check('update', false);
+SELECT * FROM finish();
+ROLLBACK TO SAVEPOINT pc_role;
+SAVEPOINT pc_role;
+SELECT plan(39);
+SET LOCAL ROLE regress_pc_both;
+SELECT * FROM pc_check('both', false);
+SELECT * FROM finish();
+ROLLBACK TO SAVEPOINT pc_role;
+COMMIT;
 -- nothing was changed or dropped
 SELECT ba_to_array(a) FROM pc_t;
 
@@ -148,10 +162,14 @@ SELECT (SELECT rolname FROM pg_roles r JOIN pg_largeobject_metadata m ON m.lomow
 	(SELECT rolname FROM pg_roles r JOIN pg_largeobject_metadata m ON m.lomowner = r.oid WHERE m.oid = ba_oid(agg)) AS agg_owner
 	FROM pc_made;
 GRANT SELECT ON pc_made TO regress_pc_both;
-SET ROLE regress_pc_both;
-SELECT pc_try('SELECT ba_sum(copy) FROM pc_made') AS copy, pc_try('SELECT ba_sum(agg) FROM pc_made') AS agg,
-	pc_try('SELECT ba_set(copy, 1, 0) FROM pc_made') AS set_copy;
-SET ROLE regress_pc_select;
+BEGIN;
+SELECT plan(3);
+SET LOCAL ROLE regress_pc_both;
+SELECT throws_ok($$SELECT ba_sum(copy) FROM pc_made$$, '42501', NULL, 'another role: read a reader''s copy');
+SELECT throws_ok($$SELECT ba_sum(agg) FROM pc_made$$, '42501', NULL, 'another role: read a reader''s aggregate');
+SELECT throws_ok($$SELECT ba_set(copy, 1, 0) FROM pc_made$$, '42501', NULL, 'another role: write a reader''s copy');
+SELECT * FROM finish();
+ROLLBACK;
 SELECT ba_drop(copy), ba_drop(agg) FROM pc_made;
 DROP TABLE pc_made;
 RESET ROLE;
@@ -165,10 +183,15 @@ SET ROLE regress_pc_owner;
 CREATE TABLE pc_gc AS SELECT bigarray_create('int2', 5) AS a;
 SELECT ba_oid(a) AS gc_lo FROM pc_gc \gset
 DROP TABLE pc_gc;
-SELECT pc_try('SELECT bigarray_gc()') AS gc_by_owner;
-SET ROLE regress_pc_none;
-SELECT pc_try('SELECT bigarray_gc()') AS gc_by_other;
 RESET ROLE;
+BEGIN;
+SELECT plan(2);
+SET LOCAL ROLE regress_pc_owner;
+SELECT throws_ok($$SELECT bigarray_gc()$$, '42501', NULL, 'gc by the array''s owner');
+SET LOCAL ROLE regress_pc_none;
+SELECT throws_ok($$SELECT bigarray_gc()$$, '42501', NULL, 'gc by another plain role');
+SELECT * FROM finish();
+ROLLBACK;
 SELECT EXISTS (SELECT FROM pg_largeobject_metadata WHERE oid = :gc_lo) AS survived_refused_gcs;
 SELECT bigarray_gc() >= 1 AS gc_dropped;
 SELECT EXISTS (SELECT FROM pg_largeobject_metadata WHERE oid = :gc_lo) AS survived_extension_owner_gc;
@@ -176,38 +199,61 @@ RESET client_min_messages;
 
 -- lo_compat_privileges on: no checks, as for lo_open and lo_unlink (so
 -- ba_drop by anyone); only a superuser may set it
-SET ROLE regress_pc_none;
-SELECT pc_try('SET lo_compat_privileges = on') AS set_by_non_superuser;
-RESET ROLE;
+BEGIN;
+SELECT plan(1);
+SET LOCAL ROLE regress_pc_none;
+SELECT throws_ok($$SET lo_compat_privileges = on$$, '42501', NULL, 'lo_compat_privileges set by a non-superuser');
+SELECT * FROM finish();
+ROLLBACK;
 SET lo_compat_privileges = on;
-SELECT path, "none", "update" FROM pc_table();
+BEGIN;
+SAVEPOINT pc_role;
+SELECT plan(39);
+SET LOCAL ROLE regress_pc_none;
+SELECT * FROM pc_check('none', true);
+SELECT * FROM finish();
+ROLLBACK TO SAVEPOINT pc_role;
+SAVEPOINT pc_role;
+SELECT plan(39);
+SET LOCAL ROLE regress_pc_update;
+SELECT * FROM pc_check('update', true);
+SELECT * FROM finish();
+ROLLBACK TO SAVEPOINT pc_role;
+COMMIT;
 RESET lo_compat_privileges;
 
 -- ... and only while it is on: a check skipped under it is not remembered
 -- when it is turned off in the same transaction
 BEGIN;
+SELECT plan(2);
 SET LOCAL lo_compat_privileges = on;
 SET LOCAL ROLE regress_pc_none;
 SELECT ba_sum(a), ba_set(a, 1, 10) IS NOT NULL AS set FROM pc_t;
 RESET ROLE;
 SET LOCAL lo_compat_privileges = off;
 SET LOCAL ROLE regress_pc_none;
-SELECT pc_try('SELECT ba_sum(a) FROM pc_t') AS sum, pc_try('SELECT ba_set(a, 1, 11) FROM pc_t') AS set;
+SELECT throws_ok($$SELECT ba_sum(a) FROM pc_t$$, '42501', NULL, 'lo_compat_privileges turned off: sum');
+SELECT throws_ok($$SELECT ba_set(a, 1, 11) FROM pc_t$$, '42501', NULL, 'lo_compat_privileges turned off: set');
+SELECT * FROM finish();
 ROLLBACK;
 
 -- a privilege revoked in the transaction counts from the next statement,
 -- as for lo_open
 BEGIN;
+SELECT plan(2);
 SET LOCAL ROLE regress_pc_both;
 SELECT ba_sum(a), ba_set(a, 1, 10) IS NOT NULL AS set FROM pc_t;
 SET LOCAL ROLE regress_pc_owner;
 REVOKE SELECT, UPDATE ON LARGE OBJECT :lo FROM regress_pc_both;
 SET LOCAL ROLE regress_pc_both;
-SELECT pc_try('SELECT ba_sum(a) FROM pc_t') AS sum, pc_try('SELECT ba_set(a, 1, 11) FROM pc_t') AS set;
+SELECT throws_ok($$SELECT ba_sum(a) FROM pc_t$$, '42501', NULL, 'privileges revoked earlier in the transaction: sum');
+SELECT throws_ok($$SELECT ba_set(a, 1, 11) FROM pc_t$$, '42501', NULL, 'privileges revoked earlier in the transaction: set');
+SELECT * FROM finish();
 ROLLBACK;
 SELECT ba_to_array(a) FROM pc_t;
 
-DROP FUNCTION pc_table(), pc_results(name[]), pc_paths(), pc_own(), pc_try(text);
+DROP FUNCTION pc_check(text, bool), pc_own();
+DROP TABLE pc_paths;
 SELECT ba_drop(b) FROM pc_own;
 DROP TABLE pc_own;
 SET ROLE regress_pc_owner;

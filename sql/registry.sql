@@ -3,15 +3,12 @@
 -- extension's owner only) drops the registered arrays the caller owns that
 -- no row refers to, at any depth of a column's type (domains, arrays,
 -- composites, ranges, multiranges); reading a dropped array: 42704.
+-- SQLSTATEs are checked with pgTAP.
 
-CREATE FUNCTION reg_sqlstate(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END $$;
-GRANT EXECUTE ON FUNCTION reg_sqlstate(text) TO PUBLIC;
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+RESET client_min_messages;
+SELECT plan(6);
 
 -- start from a registry without garbage left by other tests; count from
 -- what is registered now
@@ -120,7 +117,7 @@ GRANT :"ext_owner" TO regress_ba_admin;
 GRANT SELECT, INSERT, DELETE ON reg_plain TO regress_ba_other;
 SET ROLE regress_ba_other;
 INSERT INTO reg_plain VALUES (3, bigarray_create('int4', 3));
-SELECT reg_sqlstate('SELECT bigarray_gc()') AS gc_by_other;
+SELECT throws_ok($$SELECT bigarray_gc()$$, '42501', NULL, 'gc: refused for a plain role');
 RESET ROLE;
 SELECT bigarray_create('int4', 3) IS NOT NULL AS made;
 SET ROLE regress_ba_other;
@@ -137,14 +134,14 @@ SELECT count(*) - :registered_before AS registered FROM bigarray_objects;
 -- and unregistered
 SELECT a::text AS dropped FROM reg_plain WHERE id = 1 \gset
 SET ROLE regress_ba_other;
-SELECT reg_sqlstate('SELECT ba_drop(a) FROM reg_plain WHERE id = 1') AS drop;
+SELECT throws_ok($$SELECT ba_drop(a) FROM reg_plain WHERE id = 1$$, '42501', NULL, 'drop: refused for another role');
 RESET ROLE;
 SELECT ba_get(a, 1) FROM reg_plain WHERE id = 1;
 SELECT ba_drop(a) FROM reg_plain WHERE id = 1;
-SELECT reg_sqlstate('SELECT ba_get(a, 1) FROM reg_plain WHERE id = 1') AS get,
-	reg_sqlstate('SELECT ba_set(a, 1, 1) FROM reg_plain WHERE id = 1') AS set,
-	reg_sqlstate(format('SELECT %L::bigarray', :'dropped')) AS input,
-	reg_sqlstate('SELECT ba_drop(a) FROM reg_plain WHERE id = 1') AS drop_again;
+SELECT throws_ok($$SELECT ba_get(a, 1) FROM reg_plain WHERE id = 1$$, '42704', NULL, 'dropped: get');
+SELECT throws_ok($$SELECT ba_set(a, 1, 1) FROM reg_plain WHERE id = 1$$, '42704', NULL, 'dropped: set');
+SELECT lives_ok(format('SELECT %L::bigarray', :'dropped'), 'dropped: text input (it does not open the array)');
+SELECT throws_ok($$SELECT ba_drop(a) FROM reg_plain WHERE id = 1$$, '42704', NULL, 'dropped: drop again');
 SELECT count(*) AS registered FROM bigarray_objects r, reg_plain p
 WHERE p.id = 1 AND r.loid = ba_oid(p.a);
 
@@ -162,6 +159,8 @@ SELECT count(*) - :registered_before AS registered FROM bigarray_objects;
 SELECT bigarray_gc();
 SELECT count(*) - :registered_before AS registered FROM bigarray_objects;
 
+SELECT * FROM finish();
+
 DROP MATERIALIZED VIEW reg_mv;
 SELECT count(ba_drop(x)) FROM reg_deep, LATERAL (VALUES ((p).a), ((pd).a), (((n).pairs[1]).a),
 	(lower(r)), (upper(dr))) v(x) WHERE x IS NOT NULL;
@@ -170,5 +169,5 @@ DROP TYPE reg_nest, reg_domain_range, reg_range;
 DROP DOMAIN reg_pair_domain;
 DROP TYPE reg_pair;
 DROP DOMAIN reg_domain;
-DROP FUNCTION reg_sqlstate(text), reg_made(int);
+DROP FUNCTION reg_made(int);
 DROP ROLE regress_ba_other, regress_ba_admin;

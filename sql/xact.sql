@@ -1,5 +1,10 @@
 -- xact: COMMIT keeps changes to arrays; ROLLBACK, an ERROR later in the
 -- transaction, and an ERROR at COMMIT undo them.  Savepoints: xact_savepoint.
+-- SQLSTATEs are checked with pgTAP.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS pgtap;
+RESET client_min_messages;
+SELECT plan(1);
 
 -- 100,000 float8 (13 pages of 64 kB): a[i] = i, so sum = 5,000,050,000
 CREATE TABLE xact_t (a bigarray);
@@ -57,19 +62,13 @@ COMMIT;
 SELECT ba_size(a), ba_sum(a), ba_get(a, 6), ba_get(a, 100010) FROM xact_t;
 
 -- an array created in a transaction that rolls back does not exist
-CREATE FUNCTION xact_sqlstate(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE;
-END $$;
 BEGIN;
 SELECT ba_oid(bigarray_create('int4', 3)) AS gone \gset
 SELECT ba_size(bigarray_create('int4', 3));
 ROLLBACK;
-SELECT xact_sqlstate(format('SELECT ba_size(%L::bigarray)', 'int4[3]@' || :gone));
+SELECT throws_ok(format('SELECT ba_size(%L::bigarray)', 'int4[3]@' || :gone), '42704', NULL,
+	'reading an array whose creation was rolled back');
 SELECT count(*) FROM bigarray_objects WHERE loid = :gone;
+SELECT * FROM finish();
 
 DROP TABLE xact_t, xact_child, xact_parent;
-DROP FUNCTION xact_sqlstate(text);
