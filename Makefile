@@ -19,8 +19,8 @@ MODULE_big = bigarray
 DATA = bigarray--0.1.sql
 OBJS = \
 	src/access.o \
+	src/array.o \
 	src/bigarray.o \
-	src/cache.o \
 	src/dtype.o \
 	src/elements.o \
 	src/reduce.o \
@@ -28,8 +28,7 @@ OBJS = \
 	src/shape.o \
 	src/storage.o \
 	src/textform.o \
-	src/type.o \
-	src/xact.o
+	src/type.o
 
 REGRESS = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
 REGRESS_OPTS = --load-extension=bigarray

@@ -5,7 +5,7 @@
  * bigarray.cache_size caps the memory a backend keeps for array pages;
  * bigarray.page_size is the unit in which pages are loaded and stored.  A
  * backend keeps one page cache of one page size: a new page size takes
- * effect at the first array opened by a later transaction (cache.c).
+ * effect at the first array opened by a later transaction (array.c).
  */
 #include "bigarray.h"
 

@@ -14,9 +14,9 @@
  *               bigarray_gc()
  *   access.c    element access: chunk iterators, reading and writing
  *               ranges of elements with conversion
- *   xact.c      transaction and subtransaction callbacks of the arrays
- *   cache.c     the backend's RAM and open arrays: open, validate against
- *               the snapshot, lock, create, shape; pins
+ *   array.c     the array lifecycle: the backend's RAM and open arrays;
+ *               open, validate against the snapshot, lock, create, shape,
+ *               pins; the transitions at the ends of (sub)transactions
  *   storage.c   every large-object call: the array's large object as a
  *               BigFile, the on-disk header, create/unlink/exists/
  *               privileges, the write lock
@@ -24,9 +24,6 @@
  *   dtype.c     element types and conversions
  *   textform.c  parsing the text form, with no PostgreSQL in it (textform.h)
  *   bigarray.c  _PG_init, GUCs, the memory context
- *
- * (cache.c and xact.c still call each other: xact.c's transitions write
- * the arrays' state that cache.c keeps.)
  */
 #ifndef BIGARRAY_H
 #define BIGARRAY_H
@@ -110,17 +107,17 @@ typedef struct BAHeader
 
 #define BA_FORMAT		1
 
-/* ---- arrays open in this backend (cache.c) ---- */
+/* ---- arrays open in this backend (array.c) ---- */
 
 typedef struct BAFile BAFile;	/* storage.c: BigFile over a large object */
 
 /*
  * An array as this backend sees it in the current transaction.  The SQL
- * layer reads dtype, elsize, ndim, shape and nelems; the rest belongs to
- * cache.c and xact.c.
+ * layer reads dtype, elsize, ndim, shape and nelems; only array.c writes
+ * any of it.
  *
  * Entries and their cached pages outlive transactions.  Why each piece of
- * state is right after every kind of transaction end (xact.c makes the
+ * state is right after every kind of transaction end (array.c makes the
  * transitions):
  *
  *  - dtype and elsize never change for an array.
@@ -150,7 +147,7 @@ typedef struct BAArray
 	int64		shape[BA_MAXDIM];
 	int64		nelems;
 
-	/* private to cache.c / xact.c */
+	/* private to array.c */
 	BAFile	   *file;
 	BigFileH	fileh;
 	VMA			vma;
@@ -158,7 +155,7 @@ typedef struct BAArray
 	uint64		cached_version; /* header version the pages belong to */
 
 	/*
-	 * validated_snapshot: the snapshot generation (ba_snapshot_generation())
+	 * validated_snapshot: the snapshot generation (snapshot_generation())
 	 * under which the header was last read.  Generations are exact: a new
 	 * one starts whenever the active snapshot differs in any field that
 	 * decides visibility (on a standby the running xids are in subxip), at
@@ -225,16 +222,6 @@ extern BAArray *ba_open(Oid loid, int mode);
 extern BAArray *ba_array_create(BADtype dtype, int ndim, const int64 *shape);
 
 /*
- * For xact.c: take a shape (and the data size the file's blocks end at);
- * write the header of the array as it is now, with this version; note that
- * the transaction changed the large object (BAArray.lo_changed).
- */
-extern void ba_array_take_shape(BAArray *a, int ndim, const int64 *shape,
-								int64 nelems);
-extern void ba_array_write_header(BAArray *a, uint64 version);
-extern void ba_array_lo_changed(BAArray *a);
-
-/*
  * Change the shape of an array open for writing.  Growing adds zeros;
  * shrinking truncates the stored elements.
  */
@@ -266,25 +253,8 @@ extern void ba_unpin(BAPin *pin);
  */
 extern void ba_forget(Oid loid);
 
-/*
- * The generation of the active snapshot (see BAArray.validated_snapshot);
- * ba_snapshot_forget() starts a new one (subtransaction abort, end of
- * transaction).
- */
-extern uint64 ba_snapshot_generation(void);
-extern void ba_snapshot_forget(void);
-
 /* bigarray.cache_size's assign hook: apply a new size to the cache now. */
 extern void ba_cache_resize(int size_kb);
-
-/*
- * For xact.c: release the pins taken in subtransaction subid or later ones
- * (InvalidSubTransactionId: all), returning how many; forget one array;
- * subtransaction abort of every array's descriptors and pages.  No ERROR.
- */
-extern int	ba_cache_release_pins(SubTransactionId subid);
-extern void ba_cache_drop_array(BAArray *a);
-extern void ba_cache_subxact_abort(int level, SubTransactionId subid);
 
 /* ---- the large object behind an array (storage.c) ---- */
 
@@ -345,24 +315,6 @@ extern void ba_file_subxact_abort(BAFile *file, int level,
 extern void ba_file_end_xact(BAFile *file);
 extern void ba_storage_rethrow(void) pg_attribute_noreturn();
 extern void ba_storage_forget_error(void);
-
-/* ---- transactions (xact.c) ---- */
-
-/* Called by ba_open(WRITE) the first time an array is written. */
-extern void ba_xact_register_write(BAArray *a);
-
-/* Register the transaction callbacks (once, at the first array opened). */
-extern void ba_xact_init(void);
-
-/*
- * Write the dirty pages of the arrays written in this transaction into
- * their large objects now (undone by rollback like any write), to free
- * memory.  Returns false if there was nothing to write.
- */
-extern bool ba_xact_write_out_early(void);
-
-/* Stop tracking an array that is being forgotten (ba_forget). */
-extern void ba_xact_forget(BAArray *a);
 
 /* ---- registry (registry.c) ---- */
 

@@ -1,5 +1,6 @@
 /*
- * cache.c - the backend's arrays and their pages.
+ * array.c - the array lifecycle: the backend's arrays, their pages, and
+ * what happens to them at the ends of transactions and subtransactions.
  *
  * One virtmem RAM per backend holds the pages of every array the backend
  * has opened; a hash table keeps the arrays by large object oid, each
@@ -7,8 +8,23 @@
  * the header once per snapshot and drops the pages when another
  * transaction has committed a new version.  Writers take a lock on the
  * large object and work on the latest committed version.  The SQL layer
- * reaches elements only through pins and chunk iterators (vma_pin: no page
- * faults in a backend); pins are tracked so that an ERROR releases them.
+ * reaches elements only through pins (vma_pin: no page faults in a
+ * backend), tracked so that an ERROR releases them.
+ *
+ * Changes to arrays live in dirty pages until PRE_COMMIT (or PRE_PREPARE)
+ * writes them and the new header into the large objects, inside the
+ * committing transaction: an ERROR there makes COMMIT fail and roll back
+ * cleanly.  After the outcome is fixed (COMMIT, ABORT, PREPARE) only memory
+ * is tidied.  Savepoints map onto virtmem undo levels: every array written
+ * in the transaction has one level (and one saved shape) per open
+ * subtransaction, so ROLLBACK TO SAVEPOINT and a caught PL/pgSQL exception
+ * put back its pages and shape, while PostgreSQL undoes the large object
+ * writes made in the subtransaction.  Modelled on postgres_fdw's
+ * connection.c: callbacks registered lazily, leftovers at COMMIT are bugs.
+ *
+ * This is the only file that writes an array's state (BAArray): its
+ * transitions at the ends of (sub)transactions live beside it, as
+ * be-fsstubs.c keeps its clean-up beside its descriptors.
  */
 #include "bigarray.h"
 
@@ -26,6 +42,15 @@
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
+
+static void take_shape(BAArray *a, int ndim, const int64 *shape, int64 nelems);
+static void array_evict(BAArray *a);
+
+/* defined with the transactions below, used by the arrays above them */
+static void register_callbacks(void);
+static void register_write(BAArray *a);
+static bool write_out_early(void);
+static void forget_write(BAArray *a);
 
 /* address space mapped for an array at least: growing rarely remaps */
 #define BA_MIN_MAPPING_BYTES	((uint64) 64 * 1024 * 1024)
@@ -123,7 +148,7 @@ cache_prepare(void)
 	{
 		HASHCTL		ctl;
 
-		ba_xact_init();
+		register_callbacks();
 		ctl.keysize = sizeof(Oid);
 		ctl.entrysize = sizeof(BAArray);
 		ctl.hcxt = ba_memory_context();
@@ -208,11 +233,11 @@ array_take_header(BAArray *a, const BAHeader *hdr)
 	a->dtype = info->dtype;
 	a->elsize = info->elsize;
 	ensure_mapped(a, hdr->nelems);
-	ba_array_take_shape(a, hdr->ndim, hdr->shape, hdr->nelems);
+	take_shape(a, hdr->ndim, hdr->shape, hdr->nelems);
 }
 
-void
-ba_array_take_shape(BAArray *a, int ndim, const int64 *shape, int64 nelems)
+static void
+take_shape(BAArray *a, int ndim, const int64 *shape, int64 nelems)
 {
 	a->ndim = ndim;
 	memset(a->shape, 0, sizeof(a->shape));
@@ -221,8 +246,8 @@ ba_array_take_shape(BAArray *a, int ndim, const int64 *shape, int64 nelems)
 	ba_file_set_data_bytes(a->file, nelems * a->elsize);
 }
 
-void
-ba_array_write_header(BAArray *a, uint64 version)
+static void
+write_header(BAArray *a, uint64 version)
 {
 	BAHeader	hdr;
 
@@ -230,8 +255,8 @@ ba_array_write_header(BAArray *a, uint64 version)
 	ba_file_write_header(a->file, &hdr);
 }
 
-void
-ba_array_lo_changed(BAArray *a)
+static void
+note_lo_changed(BAArray *a)
 {
 	a->lo_changed = true;
 	ba_file_set_track_loads(a->file, true);
@@ -274,7 +299,7 @@ array_new(Oid loid)
  * where a standby keeps them all), whether subxip overflowed, and the
  * command id for this transaction's own changes.  Aborting a subtransaction
  * changes what is visible without changing the snapshot, so it starts a
- * new generation explicitly (ba_snapshot_forget()).
+ * new generation explicitly (snapshot_forget()).
  */
 static struct
 {
@@ -310,8 +335,8 @@ snapshot_is_last(Snapshot snap)
 				snap->subxcnt * sizeof(TransactionId)) == 0);
 }
 
-uint64
-ba_snapshot_generation(void)
+static uint64
+snapshot_generation(void)
 {
 	Snapshot	snap;
 	int			nxids;
@@ -353,8 +378,8 @@ ba_snapshot_generation(void)
 	return ++last_snapshot.generation;
 }
 
-void
-ba_snapshot_forget(void)
+static void
+snapshot_forget(void)
 {
 	last_snapshot.lxid = InvalidLocalTransactionId;
 }
@@ -388,7 +413,7 @@ array_adopt_header(BAArray *a, const BAHeader *hdr)
 static void
 array_validate(BAArray *a)
 {
-	uint64		generation = ba_snapshot_generation();
+	uint64		generation = snapshot_generation();
 	BAHeader	hdr;
 
 	if (a->validated_snapshot == generation)
@@ -445,7 +470,7 @@ array_lock_for_write(BAArray *a)
 				 errdetail("bigarray %u was changed by a transaction that committed after this transaction's snapshot.",
 						   a->loid)));
 	array_adopt_header(a, &hdr);
-	ba_xact_register_write(a);
+	register_write(a);
 }
 
 /*
@@ -463,7 +488,7 @@ check_privileges(BAArray *a, int mode)
 
 	if (lo_compat_privileges)
 		return;
-	generation = ba_snapshot_generation();
+	generation = snapshot_generation();
 	if (a->checked_user != user || a->checked_snapshot != generation)
 	{
 		a->checked_user = user;
@@ -531,19 +556,19 @@ ba_array_create(BADtype dtype, int ndim, const int64 *shape)
 	/* an entry left from a dropped large object that had this oid */
 	a = hash_search(cache_arrays, &loid, HASH_FIND, NULL);
 	if (a != NULL)
-		ba_cache_drop_array(a);
+		array_evict(a);
 
 	a = array_new(loid);
 	PG_TRY();
 	{
 		a->dtype = dtype;
 		a->elsize = info->elsize;
-		ba_array_take_shape(a, ndim, shape, nelems);
+		take_shape(a, ndim, shape, nelems);
 		ensure_mapped(a, nelems);
 		ba_file_open_write(a->file);
 		ba_storage_lock(loid);
 		a->created_level = GetCurrentTransactionNestLevel();
-		ba_xact_register_write(a);
+		register_write(a);
 	}
 	PG_CATCH();
 	{
@@ -556,7 +581,7 @@ ba_array_create(BADtype dtype, int ndim, const int64 *shape)
 
 	/* zero-filled: unwritten ranges of a large object read as zeros */
 	a->cached_version = U64FromFullTransactionId(GetTopFullTransactionId());
-	ba_array_write_header(a, a->cached_version);
+	write_header(a, a->cached_version);
 	return a;
 }
 
@@ -598,7 +623,7 @@ pin_pages(BAArray *a, vm_pgoff_t first, vm_pgoff_t npages, bool write)
 
 	if (write && nwrite_pins == 0 && dirty_over_half())
 	{
-		ba_xact_write_out_early();
+		write_out_early();
 		wrote_out = true;
 	}
 	for (;;)
@@ -613,7 +638,7 @@ pin_pages(BAArray *a, vm_pgoff_t first, vm_pgoff_t npages, bool write)
 		if (err == ENOMEM && !wrote_out && nwrite_pins == 0)
 		{
 			wrote_out = true;
-			if (ba_xact_write_out_early())
+			if (write_out_early())
 				continue;
 		}
 		if (err == ENOMEM)
@@ -697,8 +722,8 @@ ba_unpin(BAPin *pin)
 	pin->npages = 0;
 }
 
-int
-ba_cache_release_pins(SubTransactionId subid)
+static int
+release_pins(SubTransactionId subid)
 {
 	int			released = 0;
 
@@ -741,7 +766,7 @@ array_shrunk(BAArray *a, int64 old_nelems)
 	vm_pgoff_t	end = (old_bytes + pagesize - 1) / pagesize;
 
 	/* pages loaded from here on read the cut: abort must not keep them */
-	ba_array_lo_changed(a);
+	note_lo_changed(a);
 	ba_file_truncate(a->file, new_bytes);
 	if (new_bytes % pagesize != 0)
 		zero_page_range(a, new_bytes / pagesize, new_bytes % pagesize, pagesize);
@@ -768,21 +793,21 @@ ba_set_shape(BAArray *a, int ndim, const int64 *shape)
 	if (nelems < old_nelems)
 		check_not_pinned(a);
 	ensure_mapped(a, nelems);
-	ba_array_take_shape(a, ndim, shape, nelems);
+	take_shape(a, ndim, shape, nelems);
 	if (nelems < old_nelems)
 		array_shrunk(a, old_nelems);
 }
 
 /* Forget an array entirely, with its pins and transaction state.  No ERROR. */
-void
-ba_cache_drop_array(BAArray *a)
+static void
+array_evict(BAArray *a)
 {
 	for (int i = npins - 1; i >= 0; i--)
 	{
 		if (pins[i].array == a)
 			pin_release(i);
 	}
-	ba_xact_forget(a);
+	forget_write(a);
 	array_close(a);
 }
 
@@ -804,7 +829,7 @@ ba_forget(Oid loid)
 		ba_file_close(a->file);
 	}
 	else
-		ba_cache_drop_array(a);	/* unchanged here: reloaded if it comes back */
+		array_evict(a);	/* unchanged here: reloaded if it comes back */
 }
 
 /*
@@ -821,8 +846,8 @@ drop_clean_page(void *arg, blk_t blk)
 	fileh_drop_clean_page(&a->fileh, blk);
 }
 
-void
-ba_cache_subxact_abort(int level, SubTransactionId subid)
+static void
+subxact_abort_files(int level, SubTransactionId subid)
 {
 	HASH_SEQ_STATUS seq;
 	BAArray    *a;
@@ -871,4 +896,378 @@ bigarray_cache_loads(PG_FUNCTION_ARGS)
 		PG_RETURN_INT64(0);
 	ram_get_stats(cache_ram, &stats);
 	PG_RETURN_INT64((int64) stats.nloads);
+}
+
+/* ---- transactions ---- */
+
+/*
+ * The arrays locked for writing in this transaction: emptied at every end
+ * (COMMIT, ABORT, PREPARE); an array first locked in a subtransaction
+ * leaves it when that subtransaction aborts, since PostgreSQL releases the
+ * lock with it.
+ */
+static BAArray **written = NULL;
+static int	nwritten = 0;
+static int	maxwritten = 0;
+
+static void
+shape_save(const BAArray *a, BAHeader *h)
+{
+	memset(h, 0, sizeof(BAHeader));
+	h->ndim = a->ndim;
+	h->nelems = a->nelems;
+	memcpy(h->shape, a->shape, sizeof(h->shape));
+}
+
+static void
+shape_restore(BAArray *a, const BAHeader *h)
+{
+	take_shape(a, h->ndim, h->shape, h->nelems);
+}
+
+/* Open one more undo level for the array, saving its shape. */
+static void
+push_level(BAArray *a)
+{
+	Size		size = (a->header_depth + 1) * sizeof(BAHeader);
+
+	if (a->header_stack == NULL)
+		a->header_stack = MemoryContextAlloc(ba_memory_context(), size);
+	else
+		a->header_stack = repalloc(a->header_stack, size);
+	if (fileh_savepoint(&a->fileh) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory for a savepoint of bigarray %u", a->loid)));
+	shape_save(a, &a->header_stack[a->header_depth]);
+	a->header_depth++;
+}
+
+static void
+register_write(BAArray *a)
+{
+	int			level = GetCurrentTransactionNestLevel();
+
+	if (nwritten == maxwritten)
+	{
+		int			newmax = Max(16, 2 * maxwritten);
+
+		if (written == NULL)
+			written = MemoryContextAlloc(ba_memory_context(), newmax * sizeof(BAArray *));
+		else
+			written = repalloc(written, newmax * sizeof(BAArray *));
+		maxwritten = newmax;
+	}
+	written[nwritten++] = a;
+	a->write_level = level;
+	ba_file_set_latest(a->file, true);
+	/* one level per open subtransaction, so later aborts line up */
+	while (a->header_depth < level - 1)
+		push_level(a);
+}
+
+static void
+forget_write(BAArray *a)
+{
+	for (int i = nwritten - 1; i >= 0; i--)
+	{
+		if (written[i] == a)
+		{
+			memmove(&written[i], &written[i + 1],
+					(nwritten - i - 1) * sizeof(BAArray *));
+			nwritten--;
+		}
+	}
+}
+
+static bool
+write_out_early(void)
+{
+	bool		any = false;
+
+	for (int i = 0; i < nwritten; i++)
+	{
+		BAArray    *a = written[i];
+
+		if (a->fileh.ndirty == 0 || a->dropped_level > 0)
+			continue;
+		/* set first: a failed writeout may have stored some pages */
+		note_lo_changed(a);
+		if (fileh_dirty_writeout(&a->fileh,
+								 WRITEOUT_STORE | WRITEOUT_MARKSTORED) != 0)
+			ba_storage_rethrow();
+		any = true;
+	}
+	return any;
+}
+
+/* Store the array's dirty pages and its new header; the pages become clean. */
+static void
+write_back(BAArray *a)
+{
+	uint64		version = U64FromFullTransactionId(GetTopFullTransactionId());
+
+	/*
+	 * An array restored from another cluster's dump carries a version from
+	 * that cluster's xids, which this transaction's xid may equal: readers
+	 * holding pages of that version would keep them.  Versions of an array
+	 * must only grow.  (cached_version is the latest committed one: the
+	 * write lock is held.)
+	 */
+	if (a->created_level == 0 && a->cached_version >= version)
+		version = a->cached_version + 1;
+
+	if (fileh_dirty_writeout(&a->fileh, WRITEOUT_STORE) != 0)
+		ba_storage_rethrow();
+
+	write_header(a, version);
+
+	fileh_dirty_writeout(&a->fileh, WRITEOUT_MARKSTORED);
+	/* the pages now hold what commits: an abort from here on drops them */
+	note_lo_changed(a);
+	a->cached_version = version;
+}
+
+static void
+write_back_all(void)
+{
+	int			leaked = release_pins(InvalidSubTransactionId);
+
+	if (leaked > 0)
+		elog(WARNING, "bigarray: %d pins left at the end of the transaction",
+			 leaked);
+	if (nwritten == 0)
+		return;
+	/* reading a large object needs a snapshot; PRE_COMMIT has none active */
+	PushActiveSnapshot(GetTransactionSnapshot());
+	for (int i = nwritten - 1; i >= 0; i--)
+	{
+		/* unlinked in this transaction, by ba_drop() or lo_unlink() */
+		if (written[i]->dropped_level > 0 ||
+			!ba_storage_exists(written[i]->loid))
+			array_evict(written[i]);
+		else
+			write_back(written[i]);
+	}
+	PopActiveSnapshot();
+}
+
+/* The transaction is over for the array: close every level it had. */
+static void
+end_xact_state(BAArray *a)
+{
+	while (a->header_depth > 0)
+	{
+		fileh_rollback_savepoint(&a->fileh);
+		a->header_depth--;
+	}
+	a->write_level = 0;
+	a->created_level = 0;
+	a->dropped_level = 0;
+	a->lo_changed = false;
+	ba_file_set_latest(a->file, false);
+	ba_file_set_track_loads(a->file, false);
+	ba_file_end_xact(a->file);
+}
+
+static void
+at_commit(void)
+{
+	for (int i = 0; i < nwritten; i++)
+	{
+		BAArray    *a = written[i];
+
+		if (a->fileh.ndirty != 0)
+		{
+			elog(WARNING, "bigarray: array %u changed after it was written back",
+				 a->loid);
+			fileh_dirty_discard(&a->fileh);
+			fileh_invalidate(&a->fileh);
+			a->validated_snapshot = 0;
+		}
+		end_xact_state(a);
+	}
+	nwritten = 0;
+	snapshot_forget();
+}
+
+/* Nothing of the transaction's changes stays; no ERROR. */
+static void
+at_abort(void)
+{
+	release_pins(InvalidSubTransactionId);
+	for (int i = nwritten - 1; i >= 0; i--)
+	{
+		BAArray    *a = written[i];
+		bool		lo_changed = a->lo_changed;
+
+		if (a->created_level > 0)
+		{
+			/* its large object is gone with the transaction */
+			array_evict(a);
+			continue;
+		}
+		end_xact_state(a);
+		fileh_dirty_discard(&a->fileh);
+		/*
+		 * Clean pages loaded after the transaction changed the large object
+		 * (early write-out, truncation) hold bytes now undone, under the
+		 * version that stays current: they must not be served again.
+		 */
+		if (lo_changed)
+			fileh_invalidate(&a->fileh);
+		/* its shape may have changed: read the header again */
+		a->validated_snapshot = 0;
+	}
+	nwritten = 0;
+	snapshot_forget();
+	ba_storage_forget_error();
+}
+
+/* The prepared transaction holds the changes now; another session decides. */
+static void
+at_prepare(void)
+{
+	for (int i = 0; i < nwritten; i++)
+	{
+		BAArray    *a = written[i];
+
+		end_xact_state(a);
+		fileh_invalidate(&a->fileh);
+		a->cached_version = 0;
+		a->validated_snapshot = 0;
+	}
+	nwritten = 0;
+	snapshot_forget();
+}
+
+static void
+xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			write_back_all();
+			break;
+		case XACT_EVENT_COMMIT:
+			at_commit();
+			break;
+		case XACT_EVENT_PREPARE:
+			at_prepare();
+			break;
+		case XACT_EVENT_ABORT:
+			at_abort();
+			break;
+		case XACT_EVENT_PARALLEL_PRE_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PARALLEL_ABORT:
+			/* arrays are not used in parallel workers */
+			break;
+	}
+}
+
+static void
+at_subxact_commit(int level)
+{
+	for (int i = 0; i < nwritten; i++)
+	{
+		BAArray    *a = written[i];
+
+		if (a->header_depth == level - 1)
+		{
+			fileh_release_savepoint(&a->fileh);
+			a->header_depth--;
+		}
+		/* PostgreSQL moves the lock and the created object to the parent */
+		if (a->write_level == level)
+			a->write_level = level - 1;
+		if (a->created_level == level)
+			a->created_level = level - 1;
+		/* the unlink is the parent's now */
+		if (a->dropped_level == level)
+			a->dropped_level = level - 1;
+		ba_file_subxact_commit(a->file, level);
+	}
+}
+
+/* Put every array back as it was when the subtransaction began; no ERROR. */
+static void
+at_subxact_abort(int level, SubTransactionId subid)
+{
+	release_pins(subid);
+	for (int i = 0; i < nwritten; i++)
+	{
+		BAArray    *a = written[i];
+
+		if (a->header_depth == level - 1)
+		{
+			fileh_rollback_savepoint(&a->fileh);
+			a->header_depth--;
+			shape_restore(a, &a->header_stack[a->header_depth]);
+		}
+		/* PostgreSQL undid the unlink: the array is back as it was */
+		if (a->dropped_level >= level)
+			a->dropped_level = 0;
+	}
+	/* what this transaction sees changed without a new snapshot */
+	snapshot_forget();
+	subxact_abort_files(level, subid);
+
+	for (int i = nwritten - 1; i >= 0; i--)
+	{
+		BAArray    *a = written[i];
+
+		if (a->created_level == level)
+			array_evict(a);
+		else if (a->write_level == level)
+		{
+			/*
+			 * PostgreSQL released the lock taken in the subtransaction: the
+			 * array is unwritten again, and its outer levels never held a
+			 * change.
+			 */
+			while (a->header_depth > 0)
+			{
+				fileh_release_savepoint(&a->fileh);
+				a->header_depth--;
+			}
+			a->write_level = 0;
+			a->lo_changed = false;
+			ba_file_set_latest(a->file, false);
+			ba_file_set_track_loads(a->file, false);
+			a->validated_snapshot = 0;
+			forget_write(a);
+		}
+	}
+}
+
+static void
+subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+				 SubTransactionId parentSubid, void *arg)
+{
+	int			level = GetCurrentTransactionNestLevel();
+
+	switch (event)
+	{
+		case SUBXACT_EVENT_START_SUB:
+			for (int i = 0; i < nwritten; i++)
+				push_level(written[i]);
+			break;
+		case SUBXACT_EVENT_COMMIT_SUB:
+			at_subxact_commit(level);
+			break;
+		case SUBXACT_EVENT_ABORT_SUB:
+			at_subxact_abort(level, mySubid);
+			break;
+		case SUBXACT_EVENT_PRE_COMMIT_SUB:
+			break;
+	}
+}
+
+static void
+register_callbacks(void)
+{
+	RegisterXactCallback(xact_callback, NULL);
+	RegisterSubXactCallback(subxact_callback, NULL);
 }
