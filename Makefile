@@ -23,6 +23,7 @@ OBJS = \
 	src/bigarray.o \
 	src/dtype.o \
 	src/elements.o \
+	src/memory.o \
 	src/reduce.o \
 	src/registry.o \
 	src/shape.o \

@@ -46,6 +46,10 @@
 static void take_shape(BAArray *a, int ndim, const int64 *shape, int64 nelems);
 static void array_evict(BAArray *a);
 
+/* bigarray.cache_size and bigarray.page_size (defined in bigarray.c) */
+int			ba_cache_size_kb = 256 * 1024;
+int			ba_page_size_kb = 64;
+
 /* defined with the transactions below, used by the arrays above them */
 static void register_callbacks(void);
 static void register_write(BAArray *a);

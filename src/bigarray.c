@@ -1,6 +1,7 @@
 /*
- * bigarray.c - the module: PG_MODULE_MAGIC, _PG_init, the GUCs and the
- * memory context of what outlives a transaction.
+ * bigarray.c - the module: PG_MODULE_MAGIC, _PG_init and the GUCs' definitions
+ * (their variables belong to array.c, which reads them); the top of the
+ * stack, since a new cache size is applied to the array layer at once.
  *
  * bigarray.cache_size caps the memory a backend keeps for array pages;
  * bigarray.page_size is the unit in which pages are loaded and stored.  A
@@ -10,24 +11,8 @@
 #include "bigarray.h"
 
 #include "utils/guc.h"
-#include "utils/memutils.h"
 
 PG_MODULE_MAGIC;
-
-int			ba_cache_size_kb = 256 * 1024;
-int			ba_page_size_kb = 64;
-
-/* Everything the backend keeps across transactions, in one named context. */
-static MemoryContext memory_context = NULL;
-
-MemoryContext
-ba_memory_context(void)
-{
-	if (memory_context == NULL)
-		memory_context = AllocSetContextCreate(TopMemoryContext, "bigarray",
-											   ALLOCSET_DEFAULT_SIZES);
-	return memory_context;
-}
 
 static bool
 check_page_size(int *newval, void **extra, GucSource source)

@@ -7,6 +7,7 @@
  * object on demand and writing dirty pages back inside the committing
  * transaction.  The files, each calling only the ones listed after it:
  *
+ *   bigarray.c  the module: _PG_init, the GUCs' definitions
  *   type.c      SQL: the bigarray type's I/O, create, from, agg, metadata
  *   elements.c  SQL: get/set/slice/fill/append/resize/unnest/bytea
  *   reduce.c    SQL: sum/min/max/mean/dot/add/scale
@@ -23,7 +24,7 @@
  *   shape.c     checks of shapes, ranges and arguments
  *   dtype.c     element types and conversions
  *   textform.c  parsing the text form, with no PostgreSQL in it (textform.h)
- *   bigarray.c  _PG_init, GUCs, the memory context
+ *   memory.c    the memory context of what outlives a transaction
  */
 #ifndef BIGARRAY_H
 #define BIGARRAY_H
@@ -387,7 +388,7 @@ extern void ba_read_elements(BAArray *a, int64 first, int64 count,
 extern void ba_write_elements(BAArray *a, int64 first, BADtype from,
 							  const void *src, int64 count);
 
-/* ---- GUCs and memory (bigarray.c) ---- */
+/* ---- memory (memory.c) and GUCs (array.c, defined in bigarray.c) ---- */
 
 /* "bigarray", under TopMemoryContext: everything kept across transactions */
 extern MemoryContext ba_memory_context(void);
