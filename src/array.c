@@ -4,7 +4,7 @@
  *
  * One virtmem RAM per backend holds the pages of every array the backend
  * has opened; a hash table keeps the arrays by large object oid, each
- * mapped whole.  Pages stay cached across transactions: ba_open() checks
+ * mapped whole.  Pages stay cached across transactions: ba_array_open() checks
  * the header once per snapshot and drops the pages when another
  * transaction has committed a new version.  Writers take a lock on the
  * large object and work on the latest committed version.  The SQL layer
@@ -101,7 +101,7 @@ cache_max_pages(int size_kb, size_t pagesize)
 }
 
 void
-ba_cache_resize(int size_kb)
+ba_array_cache_resize(int size_kb)
 {
 	/* clean, unpinned pages beyond the new size go now; no ERROR */
 	if (cache_ram != NULL)
@@ -511,7 +511,7 @@ check_privileges(BAArray *a, int mode)
 }
 
 BAArray *
-ba_open(Oid loid, int mode)
+ba_array_open(Oid loid, int mode)
 {
 	BAArray    *a;
 
@@ -657,7 +657,7 @@ pin_pages(BAArray *a, vm_pgoff_t first, vm_pgoff_t npages, bool write)
 }
 
 char *
-ba_pin(BAArray *a, int64 first, int64 count, int mode, BAPin *pin)
+ba_array_pin(BAArray *a, int64 first, int64 count, int mode, BAPin *pin)
 {
 	bool		write = (mode & BA_WRITE) != 0;
 	uint64		pagesize = ram_pagesize(cache_ram);
@@ -709,7 +709,7 @@ pin_release(int i)
 }
 
 void
-ba_unpin(BAPin *pin)
+ba_array_unpin(BAPin *pin)
 {
 	if (pin->npages == 0)
 		return;
@@ -787,7 +787,7 @@ array_shrunk(BAArray *a, int64 old_nelems)
 }
 
 void
-ba_set_shape(BAArray *a, int ndim, const int64 *shape)
+ba_array_set_shape(BAArray *a, int ndim, const int64 *shape)
 {
 	int64		nelems = ba_shape_nelems(a->dtype, ndim, shape);
 	int64		old_nelems = a->nelems;
@@ -816,7 +816,7 @@ array_evict(BAArray *a)
 }
 
 void
-ba_forget(Oid loid)
+ba_array_dropped(Oid loid)
 {
 	BAArray    *a;
 

@@ -28,7 +28,7 @@ check_page_size(int *newval, void **extra, GucSource source)
 static void
 assign_cache_size(int newval, void *extra)
 {
-	ba_cache_resize(newval);
+	ba_array_cache_resize(newval);
 }
 
 void		_PG_init(void);

@@ -11,7 +11,7 @@
  *   type.c      SQL: the bigarray type's I/O, create, from, agg, metadata
  *   elements.c  SQL: get/set/slice/fill/append/resize/unnest/bytea
  *   reduce.c    SQL: sum/min/max/mean/dot/add/scale
- *   registry.c  ba_create() (an array and its registry row), ba_drop(),
+ *   registry.c  ba_registry_create() (an array and its registry row), ba_drop(),
  *               bigarray_gc()
  *   access.c    element access: chunk iterators, reading and writing
  *               ranges of elements with conversion
@@ -25,6 +25,14 @@
  *   dtype.c     element types and conversions
  *   textform.c  parsing the text form, with no PostgreSQL in it (textform.h)
  *   memory.c    the memory context of what outlives a transaction
+ *
+ * Names: a SQL entry point is named as its SQL function (ba_get,
+ * bigarray_gc, ...), is declared with PG_FUNCTION_INFO_V1 in one of the
+ * SQL files or registry.c, and is all the module exports (the Makefile's
+ * version script).  Internal functions are named ba_<file>_<what> after
+ * the file that defines them (ba_array_open in array.c, ba_access_read in
+ * access.c, ba_storage_lock in storage.c, whose BAFile and header
+ * functions are ba_file_* and ba_header_*).
  */
 #ifndef BIGARRAY_H
 #define BIGARRAY_H
@@ -70,8 +78,8 @@ extern BADtype ba_dtype_from_name(const char *name);
  * PostgreSQL's casts do: floats round to the nearest integer, a value the
  * target cannot hold raises 22003.  src and dst overlap only if to == from.
  */
-extern void ba_convert(BADtype to, void *dst, BADtype from, const void *src,
-					   int64 count);
+extern void ba_dtype_convert(BADtype to, void *dst, BADtype from, const void *src,
+							 int64 count);
 
 /* ---- the array in its large object (storage.c) ---- */
 
@@ -124,7 +132,7 @@ typedef struct BAFile BAFile;	/* storage.c: BigFile over a large object */
  *  - dtype and elsize never change for an array.
  *  - shape (ndim, shape, nelems) is the one this transaction sees.  COMMIT
  *    wrote it into the header.  ABORT and PREPARE clear validated_snapshot,
- *    so the next ba_open() reads the header again; subtransaction abort puts
+ *    so the next ba_array_open() reads the header again; subtransaction abort puts
  *    back the shape saved when it began (header_stack).  On a standby each
  *    new snapshot generation reads the header again.
  *  - cached pages belong to cached_version.  Versions change only at
@@ -162,7 +170,7 @@ typedef struct BAArray
 	 * decides visibility (on a standby the running xids are in subxip), at
 	 * every subtransaction abort and at every transaction end, so an equal
 	 * generation means the header read then is still the visible one.
-	 * 0: read it at the next ba_open().
+	 * 0: read it at the next ba_array_open().
 	 */
 	uint64		validated_snapshot;
 	/*
@@ -185,7 +193,7 @@ typedef struct BAArray
 	/*
 	 * Nest level whose ba_drop() unlinked it, 0 = none.  An array written in
 	 * this transaction keeps its pages and shape while dropped, hidden from
-	 * ba_open(), so that ROLLBACK TO SAVEPOINT gives it back as it was.
+	 * ba_array_open(), so that ROLLBACK TO SAVEPOINT gives it back as it was.
 	 * Commit (and PREPARE) forget it: PRE_COMMIT writes nothing back for it.
 	 */
 	int			dropped_level;
@@ -200,7 +208,7 @@ typedef struct BAArray
 	BAHeader   *header_stack;
 } BAArray;
 
-/* Modes for ba_open() and pins. */
+/* Modes for ba_array_open() and pins. */
 #define BA_READ		0x1
 #define BA_WRITE	0x2
 
@@ -217,7 +225,7 @@ typedef struct BAArray
  *    (REPEATABLE READ and SERIALIZABLE).
  * The result stays valid until the end of the transaction.
  */
-extern BAArray *ba_open(Oid loid, int mode);
+extern BAArray *ba_array_open(Oid loid, int mode);
 
 /* A new zero-filled array, open for writing (registry.c registers it). */
 extern BAArray *ba_array_create(BADtype dtype, int ndim, const int64 *shape);
@@ -226,7 +234,7 @@ extern BAArray *ba_array_create(BADtype dtype, int ndim, const int64 *shape);
  * Change the shape of an array open for writing.  Growing adds zeros;
  * shrinking truncates the stored elements.
  */
-extern void ba_set_shape(BAArray *a, int ndim, const int64 *shape);
+extern void ba_array_set_shape(BAArray *a, int ndim, const int64 *shape);
 
 /*
  * Pins: elements [first, first + count) (0-based, within the array, at most
@@ -244,18 +252,18 @@ typedef struct BAPin
 #define BA_CHUNK_BYTES		(1024 * 1024)
 #define BA_CHUNK_ELEMS(a)	(BA_CHUNK_BYTES / (a)->elsize)
 
-extern char *ba_pin(BAArray *a, int64 first, int64 count, int mode, BAPin *pin);
-extern void ba_unpin(BAPin *pin);
+extern char *ba_array_pin(BAArray *a, int64 first, int64 count, int mode, BAPin *pin);
+extern void ba_array_unpin(BAPin *pin);
 
 /*
  * ba_drop() is unlinking the array: forget it in this backend, or, if this
  * transaction has written it, hide it until the dropping (sub)transaction
  * ends (rolled back, it comes back as it was).
  */
-extern void ba_forget(Oid loid);
+extern void ba_array_dropped(Oid loid);
 
 /* bigarray.cache_size's assign hook: apply a new size to the cache now. */
-extern void ba_cache_resize(int size_kb);
+extern void ba_array_cache_resize(int size_kb);
 
 /* ---- the large object behind an array (storage.c) ---- */
 
@@ -323,7 +331,7 @@ extern void ba_storage_forget_error(void);
  * A new zero-filled array, registered and open for writing: ba_array_create()
  * and its row in the registry.  Every SQL function makes arrays with this.
  */
-extern BAArray *ba_create(BADtype dtype, int ndim, const int64 *shape);
+extern BAArray *ba_registry_create(BADtype dtype, int ndim, const int64 *shape);
 
 /* ---- shapes, ranges and arguments (shape.c) ---- */
 
@@ -335,27 +343,27 @@ extern BAArray *ba_create(BADtype dtype, int ndim, const int64 *shape);
 extern int64 ba_shape_nelems(BADtype dtype, int ndim, const int64 *shape);
 
 /* ERROR 22004 naming the first NULL argument, for non-strict functions. */
-extern void ba_args_not_null(FunctionCallInfo fcinfo);
+extern void ba_shape_args_not_null(FunctionCallInfo fcinfo);
 
 /*
  * The 1-based inclusive range lo..hi of a as 0-based first and count.
  * lo > hi is an empty range; otherwise both must be within 1..nelems
  * (2202E).
  */
-extern void ba_range(const BAArray *a, int64 lo, int64 hi,
-					 int64 *first, int64 *count);
+extern void ba_shape_range(const BAArray *a, int64 lo, int64 hi,
+						   int64 *first, int64 *count);
 
 /*
  * The elements of a native array, flattened in storage order: ERROR 22004
  * if one is NULL, 22023 if their type is not a bigarray dtype.
  */
-extern const char *ba_native_elements(ArrayType *v, BADtype *dtype,
-									  int64 *count);
+extern const char *ba_shape_native(ArrayType *v, BADtype *dtype,
+								   int64 *count);
 
 /* ---- element access (access.c) ---- */
 
 /*
- * Chunk iterator over elements [first, first + count): each ba_iter_next()
+ * Chunk iterator over elements [first, first + count): each ba_access_iter_next()
  * unpins the previous chunk, checks for interrupts, and pins the next one of
  * at most chunk_elems elements (pass the same chunk_elems to walk two
  * arrays in step).  Returns false when done.
@@ -375,18 +383,18 @@ typedef struct BAIter
 	bool		pinned;
 } BAIter;
 
-extern void ba_iter_init(BAIter *it, BAArray *a, int64 first, int64 count,
-						 int mode, int64 chunk_elems);
-extern bool ba_iter_next(BAIter *it);
-extern void ba_iter_end(BAIter *it);
+extern void ba_access_iter_init(BAIter *it, BAArray *a, int64 first, int64 count,
+								int mode, int64 chunk_elems);
+extern bool ba_access_iter_next(BAIter *it);
+extern void ba_access_iter_end(BAIter *it);
 
 /* Elements [first, first + count) of a, converted to dtype to, into dst. */
-extern void ba_read_elements(BAArray *a, int64 first, int64 count,
-							 BADtype to, void *dst);
+extern void ba_access_read(BAArray *a, int64 first, int64 count,
+						   BADtype to, void *dst);
 
 /* count elements of dtype from at src, converted, into a from first on. */
-extern void ba_write_elements(BAArray *a, int64 first, BADtype from,
-							  const void *src, int64 count);
+extern void ba_access_write(BAArray *a, int64 first, BADtype from,
+							const void *src, int64 count);
 
 /* ---- memory (memory.c) and GUCs (array.c, defined in bigarray.c) ---- */
 

@@ -182,7 +182,7 @@ int64_to_int16(int64 x)
 	} while (0)
 
 void
-ba_convert(BADtype to, void *dst, BADtype from, const void *src, int64 n)
+ba_dtype_convert(BADtype to, void *dst, BADtype from, const void *src, int64 n)
 {
 	if (to == from)
 	{

@@ -3,7 +3,7 @@
  *
  * Addressing is flat and 1-based, ranges inclusive, as for PostgreSQL
  * arrays; a range with lo > hi is empty.  Every access goes through pinned
- * chunks (ba_iter_*), converting between the array's dtype and the SQL
+ * chunks (ba_access_iter_*), converting between the array's dtype and the SQL
  * value's type as PostgreSQL's casts would.  Here: ba_get/ba_set and their
  * exact int8 variants, ba_slice, ba_to_array, ba_set_slice, ba_fill,
  * ba_append, ba_resize, ba_unnest and the bytea forms.
@@ -65,7 +65,7 @@ native_array(BAArray *a, int64 first, int64 count, BADtype to,
 		ARR_DIMS(result)[i] = (int) dims[i];
 		ARR_LBOUND(result)[i] = 1;
 	}
-	ba_read_elements(a, first, count, to, ARR_DATA_PTR(result));
+	ba_access_read(a, first, count, to, ARR_DATA_PTR(result));
 	return result;
 }
 
@@ -79,8 +79,8 @@ fill_elements(BAArray *a, int64 first, int64 count, const void *value)
 {
 	BAIter		it;
 
-	ba_iter_init(&it, a, first, count, BA_WRITE, BA_CHUNK_ELEMS(a));
-	while (ba_iter_next(&it))
+	ba_access_iter_init(&it, a, first, count, BA_WRITE, BA_CHUNK_ELEMS(a));
+	while (ba_access_iter_next(&it))
 	{
 		size_t		total = (size_t) it.count * a->elsize;
 		size_t		filled = a->elsize;
@@ -94,7 +94,7 @@ fill_elements(BAArray *a, int64 first, int64 count, const void *value)
 			filled += n;
 		}
 	}
-	ba_iter_end(&it);
+	ba_access_iter_end(&it);
 }
 
 /* Elements per step of the first dimension: the product of the others. */
@@ -112,10 +112,10 @@ PG_FUNCTION_INFO_V1(ba_get);
 Datum
 ba_get(PG_FUNCTION_ARGS)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
 	float8		v;
 
-	ba_read_elements(a, element_index(a, PG_GETARG_INT64(1)), 1, BA_FLOAT8, &v);
+	ba_access_read(a, element_index(a, PG_GETARG_INT64(1)), 1, BA_FLOAT8, &v);
 	PG_RETURN_FLOAT8(v);
 }
 
@@ -123,10 +123,10 @@ PG_FUNCTION_INFO_V1(ba_get_int8);
 Datum
 ba_get_int8(PG_FUNCTION_ARGS)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
 	int64		v;
 
-	ba_read_elements(a, element_index(a, PG_GETARG_INT64(1)), 1, BA_INT8, &v);
+	ba_access_read(a, element_index(a, PG_GETARG_INT64(1)), 1, BA_INT8, &v);
 	PG_RETURN_INT64(v);
 }
 
@@ -134,9 +134,9 @@ ba_get_int8(PG_FUNCTION_ARGS)
 static Datum
 set_element(FunctionCallInfo fcinfo, BADtype from, const void *v)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_WRITE);
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
 
-	ba_write_elements(a, element_index(a, PG_GETARG_INT64(1)), from, v, 1);
+	ba_access_write(a, element_index(a, PG_GETARG_INT64(1)), from, v, 1);
 	PG_RETURN_OID(a->loid);
 }
 
@@ -146,7 +146,7 @@ ba_set_float8(PG_FUNCTION_ARGS)
 {
 	float8		v;
 
-	ba_args_not_null(fcinfo);
+	ba_shape_args_not_null(fcinfo);
 	v = PG_GETARG_FLOAT8(2);
 	return set_element(fcinfo, BA_FLOAT8, &v);
 }
@@ -157,7 +157,7 @@ ba_set_int8(PG_FUNCTION_ARGS)
 {
 	int64		v;
 
-	ba_args_not_null(fcinfo);
+	ba_shape_args_not_null(fcinfo);
 	v = PG_GETARG_INT64(2);
 	return set_element(fcinfo, BA_INT8, &v);
 }
@@ -174,8 +174,8 @@ ba_lock(PG_FUNCTION_ARGS)
 {
 	BAArray    *a;
 
-	ba_args_not_null(fcinfo);
-	a = ba_open(PG_GETARG_OID(0), BA_WRITE);
+	ba_shape_args_not_null(fcinfo);
+	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
 	PG_RETURN_OID(a->loid);
 }
 
@@ -183,11 +183,11 @@ PG_FUNCTION_INFO_V1(ba_slice);
 Datum
 ba_slice(PG_FUNCTION_ARGS)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
 	int64		first;
 	int64		count;
 
-	ba_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), &first, &count);
+	ba_shape_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), &first, &count);
 	PG_RETURN_ARRAYTYPE_P(native_array(a, first, count, BA_FLOAT8, 1, &count));
 }
 
@@ -195,11 +195,11 @@ PG_FUNCTION_INFO_V1(ba_slice_int8);
 Datum
 ba_slice_int8(PG_FUNCTION_ARGS)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
 	int64		first;
 	int64		count;
 
-	ba_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), &first, &count);
+	ba_shape_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), &first, &count);
 	PG_RETURN_ARRAYTYPE_P(native_array(a, first, count, BA_INT8, 1, &count));
 }
 
@@ -208,7 +208,7 @@ PG_FUNCTION_INFO_V1(ba_to_array);
 Datum
 ba_to_array(PG_FUNCTION_ARGS)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
 
 	PG_RETURN_ARRAYTYPE_P(native_array(a, 0, a->nelems, BA_FLOAT8,
 									   a->ndim, a->shape));
@@ -218,7 +218,7 @@ PG_FUNCTION_INFO_V1(ba_to_array_int8);
 Datum
 ba_to_array_int8(PG_FUNCTION_ARGS)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
 
 	PG_RETURN_ARRAYTYPE_P(native_array(a, 0, a->nelems, BA_INT8,
 									   a->ndim, a->shape));
@@ -236,16 +236,16 @@ ba_set_slice(PG_FUNCTION_ARGS)
 	BADtype		from;
 	const char *elements;
 
-	ba_args_not_null(fcinfo);
-	a = ba_open(PG_GETARG_OID(0), BA_WRITE);
+	ba_shape_args_not_null(fcinfo);
+	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
 	lo = PG_GETARG_INT64(1);
-	elements = ba_native_elements(PG_GETARG_ARRAYTYPE_P(2), &from, &count);
+	elements = ba_shape_native(PG_GETARG_ARRAYTYPE_P(2), &from, &count);
 	if (pg_add_s64_overflow(lo, count - 1, &hi))
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("bigarray index " INT64_FORMAT " is out of bounds", lo)));
-	ba_range(a, lo, hi, &first, &count);
-	ba_write_elements(a, first, from, elements, count);
+	ba_shape_range(a, lo, hi, &first, &count);
+	ba_access_write(a, first, from, elements, count);
 	PG_RETURN_OID(a->loid);
 }
 
@@ -253,14 +253,14 @@ ba_set_slice(PG_FUNCTION_ARGS)
 static Datum
 fill(FunctionCallInfo fcinfo, BADtype from, const void *v)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_WRITE);
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
 	int64		first = 0;
 	int64		count = a->nelems;
 	int64		element;		/* v as a's dtype: at most 8 bytes */
 
 	if (PG_NARGS() == 4)
-		ba_range(a, PG_GETARG_INT64(2), PG_GETARG_INT64(3), &first, &count);
-	ba_convert(a->dtype, &element, from, v, 1);
+		ba_shape_range(a, PG_GETARG_INT64(2), PG_GETARG_INT64(3), &first, &count);
+	ba_dtype_convert(a->dtype, &element, from, v, 1);
 	fill_elements(a, first, count, &element);
 	PG_RETURN_OID(a->loid);
 }
@@ -271,7 +271,7 @@ ba_fill_float8(PG_FUNCTION_ARGS)
 {
 	float8		v;
 
-	ba_args_not_null(fcinfo);
+	ba_shape_args_not_null(fcinfo);
 	v = PG_GETARG_FLOAT8(1);
 	return fill(fcinfo, BA_FLOAT8, &v);
 }
@@ -282,7 +282,7 @@ ba_fill_int8(PG_FUNCTION_ARGS)
 {
 	int64		v;
 
-	ba_args_not_null(fcinfo);
+	ba_shape_args_not_null(fcinfo);
 	v = PG_GETARG_INT64(1);
 	return fill(fcinfo, BA_INT8, &v);
 }
@@ -303,9 +303,9 @@ ba_append(PG_FUNCTION_ARGS)
 	int64		old_nelems;
 	int64		shape[BA_MAXDIM];
 
-	ba_args_not_null(fcinfo);
-	a = ba_open(PG_GETARG_OID(0), BA_WRITE);
-	elements = ba_native_elements(PG_GETARG_ARRAYTYPE_P(1), &from, &count);
+	ba_shape_args_not_null(fcinfo);
+	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
+	elements = ba_shape_native(PG_GETARG_ARRAYTYPE_P(1), &from, &count);
 	if (count == 0)
 		PG_RETURN_OID(a->loid);
 	rowlen = row_length(a);
@@ -319,8 +319,8 @@ ba_append(PG_FUNCTION_ARGS)
 	shape[0] += count / rowlen;
 	ba_shape_nelems(a->dtype, a->ndim, shape);
 	old_nelems = a->nelems;
-	ba_set_shape(a, a->ndim, shape);
-	ba_write_elements(a, old_nelems, from, elements, count);
+	ba_array_set_shape(a, a->ndim, shape);
+	ba_access_write(a, old_nelems, from, elements, count);
 	PG_RETURN_OID(a->loid);
 }
 
@@ -337,8 +337,8 @@ ba_resize(PG_FUNCTION_ARGS)
 	int64		rowlen;
 	int64		shape[BA_MAXDIM];
 
-	ba_args_not_null(fcinfo);
-	a = ba_open(PG_GETARG_OID(0), BA_WRITE);
+	ba_shape_args_not_null(fcinfo);
+	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
 	n = PG_GETARG_INT64(1);
 	if (n < 0)
 		ereport(ERROR,
@@ -356,7 +356,7 @@ ba_resize(PG_FUNCTION_ARGS)
 	memcpy(shape, a->shape, a->ndim * sizeof(int64));
 	shape[0] = n / rowlen;
 	ba_shape_nelems(a->dtype, a->ndim, shape);
-	ba_set_shape(a, a->ndim, shape);
+	ba_array_set_shape(a, a->ndim, shape);
 	PG_RETURN_OID(a->loid);
 }
 
@@ -401,10 +401,10 @@ ba_unnest(PG_FUNCTION_ARGS)
 			elog(ERROR, "return type must be a row type");
 		funcctx->tuple_desc = BlessTupleDesc(tupdesc);
 
-		a = ba_open(PG_GETARG_OID(0), BA_READ);
+		a = ba_array_open(PG_GETARG_OID(0), BA_READ);
 		count = a->nelems;
 		if (PG_NARGS() == 3)
-			ba_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), &first, &count);
+			ba_shape_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), &first, &count);
 		state = palloc0(sizeof(UnnestState));
 		state->loid = a->loid;
 		state->next = first;
@@ -422,7 +422,7 @@ ba_unnest(PG_FUNCTION_ARGS)
 	if (state->next == state->batch_first + state->batch_count)
 	{
 		/* open again: the array may have changed between calls */
-		BAArray    *a = ba_open(state->loid, BA_READ);
+		BAArray    *a = ba_array_open(state->loid, BA_READ);
 
 		if (state->end > a->nelems)
 			ereport(ERROR,
@@ -430,8 +430,8 @@ ba_unnest(PG_FUNCTION_ARGS)
 					 errmsg("bigarray %u shrank during ba_unnest", state->loid)));
 		state->batch_first = state->next;
 		state->batch_count = Min(state->end - state->next, UNNEST_BATCH);
-		ba_read_elements(a, state->batch_first, state->batch_count, BA_FLOAT8,
-						 state->batch);
+		ba_access_read(a, state->batch_first, state->batch_count, BA_FLOAT8,
+					   state->batch);
 	}
 	values[0] = Int64GetDatum(state->next + 1);
 	values[1] = Float8GetDatum(state->batch[state->next - state->batch_first]);
@@ -446,13 +446,13 @@ PG_FUNCTION_INFO_V1(ba_to_bytea);
 Datum
 ba_to_bytea(PG_FUNCTION_ARGS)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
 	int64		first = 0;
 	int64		count = a->nelems;
 	bytea	   *result;
 
 	if (PG_NARGS() == 3)
-		ba_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), &first, &count);
+		ba_shape_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), &first, &count);
 	if (count > (int64) (MaxAllocSize - VARHDRSZ) / a->elsize)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -461,7 +461,7 @@ ba_to_bytea(PG_FUNCTION_ARGS)
 				 errhint("Read it in smaller ranges.")));
 	result = palloc(VARHDRSZ + count * a->elsize);
 	SET_VARSIZE(result, VARHDRSZ + count * a->elsize);
-	ba_read_elements(a, first, count, a->dtype, VARDATA(result));
+	ba_access_read(a, first, count, a->dtype, VARDATA(result));
 	PG_RETURN_BYTEA_P(result);
 }
 
@@ -482,7 +482,7 @@ ba_from_bytea(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("a bytea of " INT64_FORMAT " bytes is not a whole number of %s elements",
 						nbytes, ba_dtype_info(dtype)->name)));
-	a = ba_create(dtype, 1, &count);
-	ba_write_elements(a, 0, dtype, VARDATA_ANY(bytes), count);
+	a = ba_registry_create(dtype, 1, &count);
+	ba_access_write(a, 0, dtype, VARDATA_ANY(bytes), count);
 	PG_RETURN_OID(a->loid);
 }

@@ -72,14 +72,14 @@ has_infinity(BAArray *a, int64 first, int64 count)
 	if (ba_dtype_info(a->dtype)->is_integer)
 		return false;
 
-	ba_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
-	while (!found && ba_iter_next(&it))
+	ba_access_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
+	while (!found && ba_access_iter_next(&it))
 	{
 		for (int64 i = 0; i < it.count && !found; i++)
 			found = a->dtype == BA_FLOAT8 ? isinf(((float8 *) it.ptr)[i])
 				: isinf(((float4 *) it.ptr)[i]);
 	}
-	ba_iter_end(&it);
+	ba_access_iter_end(&it);
 	return found;
 }
 
@@ -91,8 +91,8 @@ sum_range(BAArray *a, int64 first, int64 count)
 	int128		isum = 0;
 	double		result;
 
-	ba_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
-	while (ba_iter_next(&it))
+	ba_access_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
+	while (ba_access_iter_next(&it))
 	{
 		switch (a->dtype)
 		{
@@ -113,7 +113,7 @@ sum_range(BAArray *a, int64 first, int64 count)
 				break;
 		}
 	}
-	ba_iter_end(&it);
+	ba_access_iter_end(&it);
 
 	if (ba_dtype_info(a->dtype)->is_integer)
 		return (double) isum;
@@ -168,8 +168,8 @@ extremes_range(BAArray *a, int64 first, int64 count)
 	BAIter		it;
 	Extremes	e = {INFINITY, -INFINITY, 0};
 
-	ba_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
-	while (ba_iter_next(&it))
+	ba_access_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
+	while (ba_access_iter_next(&it))
 	{
 		switch (a->dtype)
 		{
@@ -190,7 +190,7 @@ extremes_range(BAArray *a, int64 first, int64 count)
 				break;
 		}
 	}
-	ba_iter_end(&it);
+	ba_access_iter_end(&it);
 	return e;
 }
 
@@ -198,12 +198,12 @@ extremes_range(BAArray *a, int64 first, int64 count)
 static BAArray *
 reduction_range(FunctionCallInfo fcinfo, int64 *first, int64 *count)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
 
 	*first = 0;
 	*count = a->nelems;
 	if (PG_NARGS() == 3)
-		ba_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), first, count);
+		ba_shape_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), first, count);
 	return a;
 }
 
@@ -285,7 +285,7 @@ chunk_as_float8(BADtype dtype, char *ptr, int64 count, float8 *scratch)
 {
 	if (dtype == BA_FLOAT8)
 		return (float8 *) ptr;
-	ba_convert(BA_FLOAT8, scratch, dtype, ptr, count);
+	ba_dtype_convert(BA_FLOAT8, scratch, dtype, ptr, count);
 	return scratch;
 }
 
@@ -315,8 +315,8 @@ PG_FUNCTION_INFO_V1(ba_dot);
 Datum
 ba_dot(PG_FUNCTION_ARGS)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
-	BAArray    *b = ba_open(PG_GETARG_OID(1), BA_READ);
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
+	BAArray    *b = ba_array_open(PG_GETARG_OID(1), BA_READ);
 	int64		chunk = common_chunk_elems(a, b);
 	float8	   *scratch_a;
 	float8	   *scratch_b;
@@ -327,17 +327,17 @@ ba_dot(PG_FUNCTION_ARGS)
 	check_same_size(a, b);
 	scratch_a = palloc(chunk * sizeof(float8));
 	scratch_b = palloc(chunk * sizeof(float8));
-	ba_iter_init(&ia, a, 0, a->nelems, BA_READ, chunk);
-	ba_iter_init(&ib, b, 0, b->nelems, BA_READ, chunk);
-	while (ba_iter_next(&ia) && ba_iter_next(&ib))
+	ba_access_iter_init(&ia, a, 0, a->nelems, BA_READ, chunk);
+	ba_access_iter_init(&ib, b, 0, b->nelems, BA_READ, chunk);
+	while (ba_access_iter_next(&ia) && ba_access_iter_next(&ib))
 	{
 		Assert(ia.count == ib.count);
 		total += dot_float8(chunk_as_float8(a->dtype, ia.ptr, ia.count, scratch_a),
 							chunk_as_float8(b->dtype, ib.ptr, ib.count, scratch_b),
 							ia.count);
 	}
-	ba_iter_end(&ia);
-	ba_iter_end(&ib);
+	ba_access_iter_end(&ia);
+	ba_access_iter_end(&ib);
 	/* as for sums: overflow from finite values is an error, not Infinity */
 	if (unlikely(isinf(total)) && !has_infinity(a, 0, a->nelems) &&
 		!has_infinity(b, 0, b->nelems))
@@ -361,20 +361,20 @@ add_arrays(BAArray *a, BAArray *b)
 	BAIter		ia;
 	BAIter		ib;
 
-	ba_iter_init(&ia, a, 0, a->nelems, BA_WRITE, chunk);
+	ba_access_iter_init(&ia, a, 0, a->nelems, BA_WRITE, chunk);
 	if (b != a)
-		ba_iter_init(&ib, b, 0, b->nelems, BA_READ, chunk);
-	while (ba_iter_next(&ia))
+		ba_access_iter_init(&ib, b, 0, b->nelems, BA_READ, chunk);
+	while (ba_access_iter_next(&ia))
 	{
 		char	   *bptr = ia.ptr;
 		int64		n = ia.count;
 
 		if (b != a)
 		{
-			ba_iter_next(&ib);
+			ba_access_iter_next(&ib);
 			bptr = ib.ptr;
 		}
-		ba_convert(exact ? BA_INT8 : BA_FLOAT8, ys, b->dtype, bptr, n);
+		ba_dtype_convert(exact ? BA_INT8 : BA_FLOAT8, ys, b->dtype, bptr, n);
 		if (exact)
 		{
 			int64	   *x = (int64 *) ia.ptr;
@@ -396,12 +396,12 @@ add_arrays(BAArray *a, BAArray *b)
 			for (int64 i = 0; i < n; i++)
 				x[i] = float8_pl(x[i], y[i]);
 			if (a->dtype != BA_FLOAT8)
-				ba_convert(a->dtype, ia.ptr, BA_FLOAT8, x, n);
+				ba_dtype_convert(a->dtype, ia.ptr, BA_FLOAT8, x, n);
 		}
 	}
-	ba_iter_end(&ia);
+	ba_access_iter_end(&ia);
 	if (b != a)
-		ba_iter_end(&ib);
+		ba_access_iter_end(&ib);
 }
 
 PG_FUNCTION_INFO_V1(ba_add);
@@ -411,9 +411,9 @@ ba_add(PG_FUNCTION_ARGS)
 	BAArray    *a;
 	BAArray    *b;
 
-	ba_args_not_null(fcinfo);
-	a = ba_open(PG_GETARG_OID(0), BA_WRITE);
-	b = PG_GETARG_OID(1) == a->loid ? a : ba_open(PG_GETARG_OID(1), BA_READ);
+	ba_shape_args_not_null(fcinfo);
+	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
+	b = PG_GETARG_OID(1) == a->loid ? a : ba_array_open(PG_GETARG_OID(1), BA_READ);
 	check_same_size(a, b);
 	add_arrays(a, b);
 	PG_RETURN_OID(a->loid);
@@ -432,20 +432,20 @@ ba_scale(PG_FUNCTION_ARGS)
 	float8	   *scratch;
 	BAIter		it;
 
-	ba_args_not_null(fcinfo);
-	a = ba_open(PG_GETARG_OID(0), BA_WRITE);
+	ba_shape_args_not_null(fcinfo);
+	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
 	k = PG_GETARG_FLOAT8(1);
 	scratch = palloc(BA_CHUNK_ELEMS(a) * sizeof(float8));
-	ba_iter_init(&it, a, 0, a->nelems, BA_WRITE, BA_CHUNK_ELEMS(a));
-	while (ba_iter_next(&it))
+	ba_access_iter_init(&it, a, 0, a->nelems, BA_WRITE, BA_CHUNK_ELEMS(a));
+	while (ba_access_iter_next(&it))
 	{
 		float8	   *x = chunk_as_float8(a->dtype, it.ptr, it.count, scratch);
 
 		for (int64 i = 0; i < it.count; i++)
 			x[i] = float8_mul(x[i], k);
 		if (a->dtype != BA_FLOAT8)
-			ba_convert(a->dtype, it.ptr, BA_FLOAT8, x, it.count);
+			ba_dtype_convert(a->dtype, it.ptr, BA_FLOAT8, x, it.count);
 	}
-	ba_iter_end(&it);
+	ba_access_iter_end(&it);
 	PG_RETURN_OID(a->loid);
 }

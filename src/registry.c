@@ -125,7 +125,7 @@ registry_execute(const char *format, Oid loid)
  * and open for writing: how every SQL function makes one.
  */
 BAArray *
-ba_create(BADtype dtype, int ndim, const int64 *shape)
+ba_registry_create(BADtype dtype, int ndim, const int64 *shape)
 {
 	BAArray    *a = ba_array_create(dtype, ndim, shape);
 
@@ -155,7 +155,7 @@ drop_array(Oid loid)
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("must be owner of large object %u", loid)));
 	ba_storage_lock(loid);
-	ba_forget(loid);
+	ba_array_dropped(loid);
 	ba_storage_unlink(loid);
 	registry_remove(loid);
 }

@@ -49,7 +49,7 @@ ba_shape_nelems(BADtype dtype, int ndim, const int64 *shape)
 }
 
 void
-ba_args_not_null(FunctionCallInfo fcinfo)
+ba_shape_args_not_null(FunctionCallInfo fcinfo)
 {
 	for (int i = 0; i < PG_NARGS(); i++)
 	{
@@ -62,7 +62,7 @@ ba_args_not_null(FunctionCallInfo fcinfo)
 }
 
 void
-ba_range(const BAArray *a, int64 lo, int64 hi, int64 *first, int64 *count)
+ba_shape_range(const BAArray *a, int64 lo, int64 hi, int64 *first, int64 *count)
 {
 	*first = 0;
 	*count = 0;
@@ -79,7 +79,7 @@ ba_range(const BAArray *a, int64 lo, int64 hi, int64 *first, int64 *count)
 }
 
 const char *
-ba_native_elements(ArrayType *v, BADtype *dtype, int64 *count)
+ba_shape_native(ArrayType *v, BADtype *dtype, int64 *count)
 {
 	*dtype = ba_dtype_from_typoid(ARR_ELEMTYPE(v));
 	if (array_contains_nulls(v))

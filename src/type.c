@@ -178,7 +178,7 @@ bigarray_create(PG_FUNCTION_ARGS)
 	int64		shape[BA_MAXDIM];
 	int			ndim;
 
-	ba_args_not_null(fcinfo);
+	ba_shape_args_not_null(fcinfo);
 	dtype = ba_dtype_from_typoid(PG_GETARG_OID(0));
 	dims = PG_GETARG_ARRAYTYPE_P(1);
 	if (ARR_NDIM(dims) > 1)
@@ -192,7 +192,7 @@ bigarray_create(PG_FUNCTION_ARGS)
 	ndim = ArrayGetNItems(ARR_NDIM(dims), ARR_DIMS(dims));
 	ba_shape_nelems(dtype, ndim, (const int64 *) ARR_DATA_PTR(dims));
 	memcpy(shape, ARR_DATA_PTR(dims), ndim * sizeof(int64));
-	PG_RETURN_OID(ba_create(dtype, ndim, shape)->loid);
+	PG_RETURN_OID(ba_registry_create(dtype, ndim, shape)->loid);
 }
 
 /* bigarray_from(anyarray) and the casts from float8[], ..., int2[] */
@@ -203,7 +203,7 @@ bigarray_from(PG_FUNCTION_ARGS)
 	ArrayType  *v = PG_GETARG_ARRAYTYPE_P(0);
 	BADtype		dtype;
 	int64		count;
-	const char *elements = ba_native_elements(v, &dtype, &count);
+	const char *elements = ba_shape_native(v, &dtype, &count);
 	int64		shape[BA_MAXDIM] = {0};
 	int			ndim = Max(ARR_NDIM(v), 1);
 	BAArray    *a;
@@ -211,8 +211,8 @@ bigarray_from(PG_FUNCTION_ARGS)
 	for (int i = 0; i < ARR_NDIM(v); i++)
 		shape[i] = ARR_DIMS(v)[i];
 	ba_shape_nelems(dtype, ndim, shape);
-	a = ba_create(dtype, ndim, shape);
-	ba_write_elements(a, 0, dtype, elements, count);
+	a = ba_registry_create(dtype, ndim, shape);
+	ba_access_write(a, 0, dtype, elements, count);
 	PG_RETURN_OID(a->loid);
 }
 
@@ -239,9 +239,9 @@ agg_flush(BAAggState *state)
 	if (state->nbuffered == 0)
 		return;
 	ba_shape_nelems(state->dtype, 1, &nelems);
-	ba_set_shape(state->array, 1, &nelems);
-	ba_write_elements(state->array, state->nstored, state->dtype,
-					  state->buffer, state->nbuffered);
+	ba_array_set_shape(state->array, 1, &nelems);
+	ba_access_write(state->array, state->nstored, state->dtype,
+					state->buffer, state->nbuffered);
 	state->nstored = nelems;
 	state->nbuffered = 0;
 }
@@ -279,7 +279,7 @@ bigarray_agg_transfn(PG_FUNCTION_ARGS)
 		state->dtype = dtype;
 		state->capacity = BA_CHUNK_BYTES / ba_dtype_info(dtype)->elsize;
 		state->buffer = MemoryContextAlloc(aggcontext, BA_CHUNK_BYTES);
-		state->array = ba_create(dtype, 1, &empty);
+		state->array = ba_registry_create(dtype, 1, &empty);
 	}
 	else
 		state = (BAAggState *) PG_GETARG_POINTER(0);
@@ -324,14 +324,14 @@ PG_FUNCTION_INFO_V1(ba_copy);
 Datum
 ba_copy(PG_FUNCTION_ARGS)
 {
-	BAArray    *src = ba_open(PG_GETARG_OID(0), BA_READ);
-	BAArray    *dst = ba_create(src->dtype, src->ndim, src->shape);
+	BAArray    *src = ba_array_open(PG_GETARG_OID(0), BA_READ);
+	BAArray    *dst = ba_registry_create(src->dtype, src->ndim, src->shape);
 	BAIter		it;
 
-	ba_iter_init(&it, src, 0, src->nelems, BA_READ, BA_CHUNK_ELEMS(src));
-	while (ba_iter_next(&it))
-		ba_write_elements(dst, it.first, src->dtype, it.ptr, it.count);
-	ba_iter_end(&it);
+	ba_access_iter_init(&it, src, 0, src->nelems, BA_READ, BA_CHUNK_ELEMS(src));
+	while (ba_access_iter_next(&it))
+		ba_access_write(dst, it.first, src->dtype, it.ptr, it.count);
+	ba_access_iter_end(&it);
 	PG_RETURN_OID(dst->loid);
 }
 
@@ -347,7 +347,7 @@ PG_FUNCTION_INFO_V1(ba_dtype);
 Datum
 ba_dtype(PG_FUNCTION_ARGS)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
 
 	PG_RETURN_OID(ba_dtype_info(a->dtype)->typoid);
 }
@@ -356,7 +356,7 @@ PG_FUNCTION_INFO_V1(ba_shape);
 Datum
 ba_shape(PG_FUNCTION_ARGS)
 {
-	BAArray    *a = ba_open(PG_GETARG_OID(0), BA_READ);
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
 	Datum		dims[BA_MAXDIM];
 
 	for (int i = 0; i < a->ndim; i++)
@@ -369,12 +369,12 @@ PG_FUNCTION_INFO_V1(ba_ndim);
 Datum
 ba_ndim(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT32(ba_open(PG_GETARG_OID(0), BA_READ)->ndim);
+	PG_RETURN_INT32(ba_array_open(PG_GETARG_OID(0), BA_READ)->ndim);
 }
 
 PG_FUNCTION_INFO_V1(ba_size);
 Datum
 ba_size(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_INT64(ba_open(PG_GETARG_OID(0), BA_READ)->nelems);
+	PG_RETURN_INT64(ba_array_open(PG_GETARG_OID(0), BA_READ)->nelems);
 }
