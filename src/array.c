@@ -27,6 +27,7 @@
  * be-fsstubs.c keeps its clean-up beside its descriptors.
  */
 #include "bigarray.h"
+#include "storage.h"
 
 #include <errno.h>
 
@@ -589,23 +590,6 @@ ba_array_create(BADtype dtype, int ndim, const int64 *shape)
 	return a;
 }
 
-static void
-pins_reserve(void)
-{
-	if (npins < maxpins)
-		return;
-	if (pins == NULL)
-	{
-		pins = MemoryContextAlloc(ba_memory_context(), 16 * sizeof(BAPinRecord));
-		maxpins = 16;
-	}
-	else
-	{
-		pins = repalloc(pins, 2 * maxpins * sizeof(BAPinRecord));
-		maxpins *= 2;
-	}
-}
-
 static bool
 dirty_over_half(void)
 {
@@ -679,7 +663,8 @@ ba_array_pin(BAArray *a, int64 first, int64 count, int mode, BAPin *pin)
 		uint64		end = (uint64) (first + count) * a->elsize;
 		BAPinRecord *rec;
 
-		pins_reserve();
+		pins = ba_memory_reserve(pins, &maxpins, npins + 1,
+								 sizeof(BAPinRecord));
 		pin_pages(a, start / pagesize, (end - 1) / pagesize - start / pagesize + 1,
 				  write);
 		pin->first_page = start / pagesize;
@@ -952,16 +937,8 @@ register_write(BAArray *a)
 {
 	int			level = GetCurrentTransactionNestLevel();
 
-	if (nwritten == maxwritten)
-	{
-		int			newmax = Max(16, 2 * maxwritten);
-
-		if (written == NULL)
-			written = MemoryContextAlloc(ba_memory_context(), newmax * sizeof(BAArray *));
-		else
-			written = repalloc(written, newmax * sizeof(BAArray *));
-		maxwritten = newmax;
-	}
+	written = ba_memory_reserve(written, &maxwritten, nwritten + 1,
+								sizeof(BAArray *));
 	written[nwritten++] = a;
 	a->write_level = level;
 	ba_file_set_latest(a->file, true);

@@ -1,5 +1,6 @@
 /*
- * bigarray.h - the PostgreSQL side of bigarray: one header for its files.
+ * bigarray.h - the PostgreSQL side of bigarray: what all its files need
+ * (storage.h adds the large-object layer for array.c and registry.c).
  *
  * An array lives in one large object: a header chunk (dtype, shape, version)
  * followed by the raw little-endian elements.  Each backend maps the arrays
@@ -81,7 +82,7 @@ extern BADtype ba_dtype_from_name(const char *name);
 extern void ba_dtype_convert(BADtype to, void *dst, BADtype from, const void *src,
 							 int64 count);
 
-/* ---- the array in its large object (storage.c) ---- */
+/* ---- limits of an array in its large object ---- */
 
 #define BA_MAXDIM		16
 #define BA_DATA_OFFSET	2048	/* LOBLKSIZE: elements start at chunk 1 */
@@ -96,29 +97,12 @@ extern void ba_dtype_convert(BADtype to, void *dst, BADtype from, const void *sr
 #define BA_MAX_DATA_BYTES \
 	((int64) INT_MAX * BA_DATA_OFFSET - BA_DATA_OFFSET - BA_MAX_PAGE_SIZE)
 
-/* The header, stored little-endian at offset 0 of the large object. */
-typedef struct BAHeader
-{
-	char		magic[8];		/* "BIGARRAY" */
-	uint32		format;			/* BA_FORMAT */
-	uint32		dtype_oid;
-	uint32		ndim;
-	uint32		reserved;
-	uint64		version;		/* changed by every commit that changes it:
-								 * the full xid of that transaction, so a
-								 * reused oid never repeats a version; one
-								 * more than the previous version if that
-								 * is not older (restored from another
-								 * cluster), so versions only grow */
-	int64		nelems;
-	int64		shape[BA_MAXDIM];
-} BAHeader;
-
-#define BA_FORMAT		1
 
 /* ---- arrays open in this backend (array.c) ---- */
 
-typedef struct BAFile BAFile;	/* storage.c: BigFile over a large object */
+/* storage.h: the large object as a BigFile, and its header */
+typedef struct BAFile BAFile;
+typedef struct BAHeader BAHeader;
 
 /*
  * An array as this backend sees it in the current transaction.  The SQL
@@ -265,66 +249,6 @@ extern void ba_array_dropped(Oid loid);
 /* bigarray.cache_size's assign hook: apply a new size to the cache now. */
 extern void ba_array_cache_resize(int size_kb);
 
-/* ---- the large object behind an array (storage.c) ---- */
-
-/*
- * Every large-object call of the extension is in storage.c: the array's
- * pages and header through a BAFile, and the large object as a whole
- * (create, unlink, exists, privileges, the write lock) by oid.
- */
-extern Oid	ba_storage_create(void);
-extern void ba_storage_unlink(Oid loid);
-extern bool ba_storage_exists(Oid loid);
-/* take the array's write lock, held to the end of the transaction */
-extern void ba_storage_lock(Oid loid);
-/* whether user holds the privilege (ACL_SELECT, ACL_UPDATE), or owns it */
-extern bool ba_storage_may(Oid loid, Oid user, AclMode mode);
-extern bool ba_storage_owned_by(Oid loid, Oid user);
-
-/*
- * The large object as a virtmem BigFile: struct BigFile is its first member,
- * so (BigFile *) file is what virtmem is given.  Descriptors are opened
- * lazily and reopened when PostgreSQL has closed them (end of transaction,
- * abort of the subtransaction that opened them).  Pages and headers are read
- * through the descriptor opened under the snapshot, or, once the caller has
- * set "latest" (the array is locked for writing), through the one opened for
- * writing (latest committed data plus this transaction's writes).  Blocks
- * end at data_bytes: past it they read as zeros and nothing is stored.  An
- * ERROR inside loadblk/storeblk is kept, and re-thrown by
- * ba_storage_rethrow() once virtmem has returned.
- */
-extern BAFile *ba_file_new(Oid loid, size_t blksize);
-extern void ba_file_free(BAFile *file);
-extern void ba_file_set_data_bytes(BAFile *file, int64 nbytes);
-extern void ba_file_set_latest(BAFile *file, bool latest);
-/* remember blocks loaded in subtransactions, for ba_file_subxact_abort() */
-extern void ba_file_set_track_loads(BAFile *file, bool track);
-/* close its descriptors now (lo_unlink would close them under us) */
-extern void ba_file_close(BAFile *file);
-/* (re)open the read descriptor under the active snapshot */
-extern void ba_file_open_read(BAFile *file);
-/* open the write descriptor unless open: checks UPDATE (42501), 25006 */
-extern void ba_file_open_write(BAFile *file);
-/* false if the large object is empty; ERROR 22023/XX001 if not a bigarray */
-extern bool ba_file_read_header(BAFile *file, bool latest, BAHeader *hdr);
-extern void ba_header_init(BAHeader *hdr, BADtype dtype, int ndim,
-						   const int64 *shape, int64 nelems, uint64 version);
-extern void ba_file_write_header(BAFile *file, const BAHeader *hdr);
-/* cut the stored elements to nbytes bytes */
-extern void ba_file_truncate(BAFile *file, int64 nbytes);
-/*
- * Subtransaction end at nest level: descriptors opened in it are gone, and
- * drop_page is called for each block loaded in it while loads were tracked.
- */
-extern void ba_file_subxact_commit(BAFile *file, int level);
-extern void ba_file_subxact_abort(BAFile *file, int level,
-								  SubTransactionId subid,
-								  void (*drop_page) (void *arg, blk_t blk),
-								  void *arg);
-extern void ba_file_end_xact(BAFile *file);
-extern void ba_storage_rethrow(void) pg_attribute_noreturn();
-extern void ba_storage_forget_error(void);
-
 /* ---- registry (registry.c) ---- */
 
 /*
@@ -400,6 +324,9 @@ extern void ba_access_write(BAArray *a, int64 first, BADtype from,
 
 /* "bigarray", under TopMemoryContext: everything kept across transactions */
 extern MemoryContext ba_memory_context(void);
+/* a growable array kept in that context, with room for needed elements */
+extern void *ba_memory_reserve(void *array, int *capacity, int needed,
+							   Size elsize);
 
 extern int	ba_cache_size_kb;	/* bigarray.cache_size */
 extern int	ba_page_size_kb;	/* bigarray.page_size */

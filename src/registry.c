@@ -15,6 +15,7 @@
  * function or cast of anyone's is ever run.
  */
 #include "bigarray.h"
+#include "storage.h"
 
 #include "access/genam.h"
 #include "access/htup_details.h"

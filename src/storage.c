@@ -15,6 +15,7 @@
  * ba_storage_rethrow() once virtmem has returned.
  */
 #include "bigarray.h"
+#include "storage.h"
 
 #include "access/xact.h"
 #include "catalog/pg_largeobject.h"
@@ -414,18 +415,8 @@ block_extent(BAFile *file, blk_t blk, int64 *offset)
 static void
 remember_loaded_block(BAFile *file, blk_t blk, int level)
 {
-	if (file->nloaded == file->maxloaded)
-	{
-		int			newmax = Max(64, file->maxloaded * 2);
-
-		if (file->loaded == NULL)
-			file->loaded = MemoryContextAlloc(ba_memory_context(),
-											  newmax * sizeof(BALoadedBlock));
-		else
-			file->loaded = repalloc_huge(file->loaded,
-										 newmax * sizeof(BALoadedBlock));
-		file->maxloaded = newmax;
-	}
+	file->loaded = ba_memory_reserve(file->loaded, &file->maxloaded,
+									 file->nloaded + 1, sizeof(BALoadedBlock));
 	file->loaded[file->nloaded].blk = blk;
 	file->loaded[file->nloaded].level = level;
 	file->nloaded++;
