@@ -284,6 +284,66 @@ extern void ba_shape_range(const BAArray *a, int64 lo, int64 hi,
 extern const char *ba_shape_native(ArrayType *v, BADtype *dtype,
 								   int64 *count);
 
+/* ---- n-d indices and boxes (shape.c) ---- */
+
+/*
+ * A box of an array: on each axis the first index (0-based) and the extent,
+ * at least 1.  Indices in SQL are 1-based and boxes inclusive; shape.c
+ * turns them into this after checking them against the array's shape.
+ */
+typedef struct BABox
+{
+	int			ndim;
+	int64		first[BA_MAXDIM];
+	int64		len[BA_MAXDIM];
+} BABox;
+
+/*
+ * The values of an int8[] argument named what ("index", "lo", ...): at most
+ * BA_MAXDIM, none NULL (22004), one-dimensional (2202E).  Returns how many.
+ */
+extern int	ba_shape_int8_args(ArrayType *arr, const char *what, int64 *values);
+
+/*
+ * The flat 0-based offset, in C order, of the element at the 1-based index
+ * idx[0..n-1] of an array of that shape: n must equal ndim and each index
+ * be within its axis (2202E, naming the axis).
+ */
+extern int64 ba_shape_offset(int ndim, const int64 *shape, int n, const int64 *idx);
+
+/*
+ * The box lo..hi (1-based, inclusive, one entry per axis) of an array of
+ * that shape: as many entries as axes, within each axis, lo <= hi (2202E,
+ * naming the axis).
+ */
+extern void ba_shape_box(int ndim, const int64 *shape, int nlo, const int64 *lo,
+						 int nhi, const int64 *hi, BABox *box);
+
+/* The number of elements of a box. */
+extern int64 ba_shape_box_nelems(const BABox *box);
+
+/*
+ * A box as maximal runs of consecutive flat elements, in C order: the axes
+ * after the innermost one the box does not cover whole are contiguous, so
+ * each run covers them and that axis's extent; the outer axes count runs.
+ * A box that covers every axis whole is one run.
+ */
+typedef struct BARuns
+{
+	int			ndim;			/* axes that count runs: before the run's */
+	int64		len[BA_MAXDIM];	/* the box's extent on those axes */
+	int64		stride[BA_MAXDIM];	/* flat elements per step of each axis */
+	int64		pos[BA_MAXDIM]; /* the next run's index, relative to first */
+	int64		run_first;		/* flat offset of the first run */
+	int64		run_len;		/* elements per run */
+	int64		runs_left;
+} BARuns;
+
+extern void ba_shape_runs_init(BARuns *runs, int ndim, const int64 *shape,
+							   const BABox *box);
+/* The next run as 0-based flat first and count; false when there is none. */
+extern bool ba_shape_runs_next(BARuns *runs, int64 *first, int64 *count);
+
 /* ---- element access (access.c) ---- */
 
 /*
