@@ -86,7 +86,8 @@ extern void ba_dtype_convert(BADtype to, void *dst, BADtype from, const void *sr
 
 #define BA_MAXDIM		16
 #define BA_DATA_OFFSET	2048	/* LOBLKSIZE: elements start at chunk 1 */
-/* bigarray.page_size is a power of two up to this (GUC and virtmem) */
+/* bigarray.page_size is a power of two from 4kB up to this (GUC and virtmem) */
+#define BA_MIN_PAGE_SIZE	4096
 #define BA_MAX_PAGE_SIZE	(2 * 1024 * 1024)
 /*
  * The largest element data a large object can take after the header: a
@@ -379,6 +380,53 @@ extern void ba_access_read(BAArray *a, int64 first, int64 count,
 /* count elements of dtype from at src, converted, into a from first on. */
 extern void ba_access_write(BAArray *a, int64 first, BADtype from,
 							const void *src, int64 count);
+
+/*
+ * Box iterator: each ba_access_box_next() gives the next piece of the box's
+ * runs, pinned: ptr and count, and box_offset, the number of the box's
+ * elements (C order) before it.  Runs closer together than the smallest
+ * page size share one pin (no page lies wholly in the gap between them, so
+ * it pins no page the box does not cover); a run longer than a chunk comes
+ * in chunk-sized pieces.  Interrupts are checked at every new pin.
+ */
+typedef struct BABoxIter
+{
+	BAArray    *array;
+	int			mode;
+	BARuns		runs;
+	int64		run_next;		/* the rest of the current run */
+	int64		run_left;
+	int64		box_offset;
+	/* the current piece */
+	char	   *ptr;
+	int64		count;
+	/* the pinned window: elements [window_first, window_end) */
+	int64		window_first;
+	int64		window_end;
+	char	   *window_ptr;
+	BAPin		pin;
+	bool		pinned;
+} BABoxIter;
+
+extern void ba_access_box_init(BABoxIter *it, BAArray *a, const BABox *box,
+							   int mode);
+extern bool ba_access_box_next(BABoxIter *it);
+extern void ba_access_box_end(BABoxIter *it);
+
+/* The elements of a box, converted to dtype to, into dst in C order. */
+extern void ba_access_box_read(BAArray *a, const BABox *box, BADtype to,
+							   void *dst);
+
+/* A box's elements from src (C order, dtype from), converted, into a. */
+extern void ba_access_box_write(BAArray *a, const BABox *box, BADtype from,
+								const void *src);
+
+/* ---- boxes as SQL values (elements.c), for subscript.c ---- */
+
+/* A box as a native n-d array of dtype to (54000 beyond native limits). */
+extern ArrayType *ba_elements_box_slice(BAArray *a, const BABox *box, BADtype to);
+/* Write v into the box: v's dimensions must be the box's (2202E). */
+extern void ba_elements_box_set(BAArray *a, const BABox *box, ArrayType *v);
 
 /* ---- memory (memory.c) and GUCs (array.c, defined in bigarray.c) ---- */
 
