@@ -31,6 +31,7 @@ OBJS = \
 	src/registry.o \
 	src/shape.o \
 	src/storage.o \
+	src/subscript.o \
 	src/textform.o \
 	src/type.o
 

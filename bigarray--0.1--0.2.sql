@@ -75,3 +75,21 @@ CREATE FUNCTION ba_reshape(a bigarray, VARIADIC shape int8[]) RETURNS bigarray
 	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION ba_reshape(bigarray, int8[]) IS
 	'gives the array another shape with the same number of elements, in place: only the header changes, undone by rollback';
+
+-- subscripts --------------------------------------------------------------
+
+-- a[i][j] (one subscript per dimension) is the element as float8; with any
+-- slice, a[i:j][k], a[:j], a[i:], every subscript is a range (a plain one
+-- is one wide) and missing trailing dimensions are taken whole: the box as
+-- float8[].  UPDATE t SET a[i][j] = v, SET a[i:j] = ARRAY[...] write into
+-- the array in place (the row keeps its handle).  Same checks and errors
+-- as ba_get, ba_slice, ba_set and ba_set_slice with int8[] indices.
+CREATE FUNCTION ba_subscripted(a bigarray) RETURNS bigarray
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_subscripted(bigarray) IS
+	'the handle itself: reads by subscript go through it, so that the planner treats them as STABLE and PARALLEL RESTRICTED';
+CREATE FUNCTION ba_subscript_handler(internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ba_subscript_handler(internal) IS
+	'the subscripting handler of bigarray: a[i][j], a[i:j][k:l] and assignment to them';
+ALTER TYPE bigarray SET (SUBSCRIPT = ba_subscript_handler);
