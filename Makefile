@@ -24,6 +24,7 @@ OBJS = \
 	src/access.o \
 	src/array.o \
 	src/bigarray.o \
+	src/boxreduce.o \
 	src/dtype.o \
 	src/elements.o \
 	src/memory.o \

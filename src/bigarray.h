@@ -13,6 +13,7 @@
  *   subscript.c SQL: the subscripting handler (a[i][j], a[i:j], assignment)
  *   elements.c  SQL: get/set/slice/fill/append/resize/reshape/unnest/bytea,
  *               flat and by n-d index or box
+ *   boxreduce.c SQL: sum/min/max/mean over a box or along an axis
  *   reduce.c    SQL: sum/min/max/mean/dot/add/scale
  *   registry.c  ba_registry_create() (an array and its registry row), ba_drop(),
  *               bigarray_gc()
@@ -400,8 +401,9 @@ typedef struct BABoxIter
 	int64		run_next;		/* the rest of the current run */
 	int64		run_left;
 	int64		box_offset;
-	/* the current piece */
+	/* the current piece: count elements at ptr, flat offset first */
 	char	   *ptr;
+	int64		first;
 	int64		count;
 	/* the pinned window: elements [window_first, window_end) */
 	int64		window_first;
