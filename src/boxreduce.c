@@ -41,11 +41,65 @@ box_reduce(FunctionCallInfo fcinfo, const BAReduction *r)
 }
 
 /*
+ * Rows first_row .. first_row + nrows - 1 (each of inner elements, at ptr)
+ * into their states.  Row R is step R % len along the axis of outer block
+ * R / len, and its element i belongs to output (R / len) * inner + i.  Up to
+ * AXIS_TILE rows of one outer block are transposed into a buffer, so that
+ * each output element gets its inputs from the tile in one chunk call.
+ * Those inputs are not consecutive in the array: the chunk is told the
+ * position of the first only, which is enough for sum, min, max and mean
+ * (reductions that report positions cannot be fed this way).
+ */
+#define AXIS_TILE 256
+#define GATHER(SIZE) \
+	for (int64 t = 0; t < ntile; t++) \
+		memcpy(tile + t * (SIZE), base + (t * inner + i) * (SIZE), (SIZE))
+
+static void
+reduce_rows(const BAReduction *r, const BAArray *a, const char *ptr,
+			int64 first_row, int64 nrows, int64 len, int64 inner,
+			BAReduceState *states)
+{
+	int			elsize = a->elsize;
+	int64		tile_elems[AXIS_TILE];	/* aligned for any dtype */
+	char	   *tile = (char *) tile_elems;
+	int64		row = 0;
+
+	while (row < nrows)
+	{
+		int64		outer_block = (first_row + row) / len;
+		int64		block_end = (outer_block + 1) * len - first_row;
+		int64		ntile = Min(Min(nrows, block_end) - row, AXIS_TILE);
+		const char *base = ptr + row * inner * elsize;
+
+		for (int64 i = 0; i < inner; i++)
+		{
+			/* a constant size per dtype, so that each copy is one move */
+			switch (elsize)
+			{
+				case 8:
+					GATHER(8);
+					break;
+				case 4:
+					GATHER(4);
+					break;
+				default:
+					GATHER(2);
+					break;
+			}
+			r->chunk(a, tile, (first_row + row) * inner + i, ntile,
+					 &states[outer_block * inner + i]);
+		}
+		row += ntile;
+	}
+}
+
+/*
  * (a, axis): with outer the product of the axes before it, len its extent
  * and inner the product of those after it, element (o, j, i) goes to output
  * element o * inner + i.  When inner is 1, an output element's inputs are
  * one run; otherwise each contiguous row of inner elements is spread over
- * inner states.
+ * inner states (reduce_rows).
  */
 static Datum
 axis_reduce(FunctionCallInfo fcinfo, const BAReduction *r)
@@ -106,13 +160,21 @@ axis_reduce(FunctionCallInfo fcinfo, const BAReduction *r)
 		for (int64 o = 0; o < outer; o++)
 			ba_reduce_accumulate(r, a, o * len, len, &states[o]);
 	}
-	else
+	else if (inner <= BA_CHUNK_ELEMS(a))
 	{
 		/* chunks of whole rows of inner elements, in C order */
-		int64		rows_per_chunk = Max(BA_CHUNK_ELEMS(a) / inner, 1);
-		int64		chunk_elems = Min(rows_per_chunk * inner, BA_CHUNK_ELEMS(a));
+		int64		rows_per_chunk = BA_CHUNK_ELEMS(a) / inner;
 
-		ba_access_iter_init(&it, a, 0, a->nelems, BA_READ, chunk_elems);
+		ba_access_iter_init(&it, a, 0, a->nelems, BA_READ, rows_per_chunk * inner);
+		while (ba_access_iter_next(&it))
+			reduce_rows(r, a, it.ptr, it.first / inner, it.count / inner,
+						len, inner, states);
+		ba_access_iter_end(&it);
+	}
+	else
+	{
+		/* rows longer than a chunk: element by element */
+		ba_access_iter_init(&it, a, 0, a->nelems, BA_READ, BA_CHUNK_ELEMS(a));
 		while (ba_access_iter_next(&it))
 		{
 			for (int64 e = 0; e < it.count; e++)
