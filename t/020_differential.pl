@@ -466,6 +466,16 @@ sub op_box_check
 	my $slice = rand() < 0.5 || $dtype eq 'int8' ? "$read(a, $los, $his)"
 	  : "a" . join('', map { "[$lo->[$_]:$hi->[$_]]" } 0 .. $#d) . ($as eq 'int8' ? '::int8[]' : '');
 	my $label = join(',', @$lo) . '..' . join(',', @$hi);
+	# one element by n-d index: ba_get_int8 / ba_get, or a subscript
+	my @idx = map { irand($lo->[$_], $hi->[$_]) } 0 .. $#d;
+	my $flat = 1;
+	{
+		my @st = strides(@d);
+		$flat += ($idx[$_] - 1) * $st[$_] for 0 .. $#d;
+	}
+	my $get = integer_dtype() ? 'ba_get_int8' : 'ba_get';
+	my $element = rand() < 0.5 || $dtype eq 'int8' ? "$get(a, " . int8_array(\@idx) . ")"
+	  : 'a' . join('', map {"[$_]"} @idx) . ($as eq 'int8' ? '::int8' : '');
 	my $axis = irand(1, scalar @d);
 	my @s = strides(@d);
 	my $inner = $s[ $axis - 1 ];
@@ -473,6 +483,7 @@ sub op_box_check
 	my $near = sub { "abs($_[0] - $_[1]) <= 1e-9 * $_[2]" };
 	my $sql = <<"SQL";
 SELECT 'chk|box $label, axis $axis|' || CASE
+	WHEN $element IS DISTINCT FROM v[$flat]::$as THEN 'element $flat differs'
 	WHEN array_dims($slice) <> '$dimsql' THEN 'dims ' || array_dims($slice)
 	WHEN ARRAY(SELECT unnest($slice)) IS DISTINCT FROM
 	     ARRAY(SELECT x::$as FROM unnest(v) WITH ORDINALITY AS u(x, o) WHERE $inbox ORDER BY o)
