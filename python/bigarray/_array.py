@@ -20,7 +20,7 @@ import numpy as np
 from psycopg.pq import TransactionStatus
 
 from . import _index
-from ._progress import Progress
+from ._progress import Progress, check as check_progress
 from ._server import server
 
 # numpy dtype (little-endian) -> the server's dtype and its type oid
@@ -147,6 +147,7 @@ class BigArray:
         dt = dtype_of(array.dtype)
         shape = _check_shape(array.shape)
         chunk_bytes = _check_chunk_bytes(chunk_bytes)
+        check_progress(progress)
         data = np.ascontiguousarray(array, dtype=dt)
         with _own_transaction(conn):
             arr = cls.create(conn, dt, shape)
@@ -219,6 +220,7 @@ class BigArray:
         under one snapshot.
         """
         chunk_bytes = _check_chunk_bytes(chunk_bytes)
+        check_progress(progress)
         with _own_transaction(self.connection, snapshot=True):
             self.refresh()
             box = [range(0, n) for n in self._shape]

@@ -19,6 +19,13 @@ class _Tqdm:
         self.bar.close()
 
 
+def check(progress):
+    """TypeError unless progress is None, False, True or a callable."""
+    if not (progress is None or isinstance(progress, bool) or callable(progress)):
+        raise TypeError("progress must be a callable (done_bytes,"
+                        " total_bytes), True or None")
+
+
 class Progress:
     """Calls progress(done, total) as bytes arrive; a context manager."""
 
@@ -34,11 +41,9 @@ class Progress:
                 bar = None
             if bar is not None:
                 self.report, self.closer = bar, bar.close
-        elif callable(progress):
+        elif progress is not None and progress is not False:
+            check(progress)
             self.report = progress
-        elif progress not in (None, False):
-            raise TypeError("progress must be a callable (done_bytes,"
-                            " total_bytes), True or None")
 
     def __enter__(self):
         if self.report is not None:

@@ -17,7 +17,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
 import bigarray  # noqa: E402
 
-SCHEMA = "ba ext"   # a schema name that needs quoting
+SCHEMA = "ba ext"
+# a test waiting on a lock it can never get fails instead of hanging
+os.environ.setdefault("PGOPTIONS", "-c lock_timeout=30s")   # a schema name that needs quoting
 
 
 @pytest.fixture(scope="session")
