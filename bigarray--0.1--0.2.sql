@@ -25,3 +25,62 @@ CREATE FUNCTION ba_set_bytea(a bigarray, lo int8, bytes bytea) RETURNS bigarray
 	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION ba_set_bytea(bigarray, int8, bytea) IS
 	'writes the raw little-endian elements in bytes (of a''s dtype) from flat index lo on; they must fit';
+
+-- n-d boxes ---------------------------------------------------------------
+
+-- An index or a box corner is an int8[] with one entry per dimension,
+-- 1-based; boxes are inclusive (lo..hi on every axis) and read and written
+-- in C order (the last index moving fastest).  A wrong number of entries,
+-- an entry outside its axis, or lo > hi raise 2202E naming the axis.  A box
+-- operation touches only the pages its rows cover.
+
+CREATE FUNCTION ba_get(a bigarray, idx int8[]) RETURNS float8
+	AS 'MODULE_PATHNAME', 'ba_get_nd' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_get(bigarray, int8[]) IS
+	'the element at an n-d index, as float8';
+CREATE FUNCTION ba_get_int8(a bigarray, idx int8[]) RETURNS int8
+	AS 'MODULE_PATHNAME', 'ba_get_int8_nd' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_get_int8(bigarray, int8[]) IS
+	'the element at an n-d index, as int8 (exact for integer dtypes)';
+CREATE FUNCTION ba_set(a bigarray, idx int8[], v float8) RETURNS bigarray
+	AS 'MODULE_PATHNAME', 'ba_set_nd_float8' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION ba_set(bigarray, int8[], float8) IS
+	'a[idx] := v at an n-d index';
+CREATE FUNCTION ba_set(a bigarray, idx int8[], v int8) RETURNS bigarray
+	AS 'MODULE_PATHNAME', 'ba_set_nd_int8' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION ba_set(bigarray, int8[], int8) IS
+	'a[idx] := v at an n-d index, exact for int8 values beyond 2^53';
+
+CREATE FUNCTION ba_slice(a bigarray, lo int8[], hi int8[]) RETURNS float8[]
+	AS 'MODULE_PATHNAME', 'ba_slice_nd' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_slice(bigarray, int8[], int8[]) IS
+	'the box lo..hi as a native n-d float8[] (dimensions hi - lo + 1, lower bounds 1; at most 1 GB and 6 dimensions, else 54000)';
+CREATE FUNCTION ba_slice_int8(a bigarray, lo int8[], hi int8[]) RETURNS int8[]
+	AS 'MODULE_PATHNAME', 'ba_slice_int8_nd' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_slice_int8(bigarray, int8[], int8[]) IS
+	'the box lo..hi as a native n-d int8[]';
+CREATE FUNCTION ba_set_slice(a bigarray, lo int8[], v anyarray) RETURNS bigarray
+	AS 'MODULE_PATHNAME', 'ba_set_slice_nd' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION ba_set_slice(bigarray, int8[], anyarray) IS
+	'writes the n-d native array v as the box from lo on (v must have the array''s number of dimensions; an empty v writes nothing)';
+CREATE FUNCTION ba_fill(a bigarray, v float8, lo int8[], hi int8[]) RETURNS bigarray
+	AS 'MODULE_PATHNAME', 'ba_fill_nd_float8' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION ba_fill(bigarray, float8, int8[], int8[]) IS
+	'sets every element of the box lo..hi to v';
+CREATE FUNCTION ba_fill(a bigarray, v int8, lo int8[], hi int8[]) RETURNS bigarray
+	AS 'MODULE_PATHNAME', 'ba_fill_nd_int8' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION ba_fill(bigarray, int8, int8[], int8[]) IS
+	'sets every element of the box lo..hi to v, exact for int8 values beyond 2^53';
+CREATE FUNCTION ba_to_bytea(a bigarray, lo int8[], hi int8[]) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'ba_to_bytea_nd' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_to_bytea(bigarray, int8[], int8[]) IS
+	'the raw little-endian elements of the box lo..hi, in C order';
+CREATE FUNCTION ba_set_bytea(a bigarray, lo int8[], hi int8[], bytes bytea) RETURNS bigarray
+	AS 'MODULE_PATHNAME', 'ba_set_bytea_nd' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION ba_set_bytea(bigarray, int8[], int8[], bytea) IS
+	'writes raw little-endian elements of the array''s dtype into the box lo..hi, in C order (the bytes must fill the box exactly)';
+
+CREATE FUNCTION ba_reshape(a bigarray, VARIADIC shape int8[]) RETURNS bigarray
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION ba_reshape(bigarray, int8[]) IS
+	'gives the array another shape with the same number of elements, in place: only the header changes, undone by rollback';

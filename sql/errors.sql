@@ -84,7 +84,7 @@ SELECT throws_ok($$SELECT ba_to_bytea(arr('f8'), 1, 4)$$, '2202E', NULL, 'to_byt
 
 -- NULLs into writers
 SELECT throws_ok($$SELECT ba_set(NULL, 1, 1)$$, '22004', NULL, 'set: NULL array');
-SELECT throws_ok($$SELECT ba_set(arr('f8'), NULL, 1)$$, '22004', NULL, 'set: NULL index');
+SELECT throws_ok($$SELECT ba_set(arr('f8'), NULL::int8, 1)$$, '22004', NULL, 'set: NULL index');
 SELECT throws_ok($$SELECT ba_set(arr('f8'), 1, NULL::float8)$$, '22004', NULL, 'set: NULL value');
 SELECT throws_ok($$SELECT ba_set(arr('i8'), 1, NULL::int8)$$, '22004', NULL, 'set int8: NULL value');
 SELECT throws_ok($$SELECT ba_set_slice(arr('f8'), 1, '{1,NULL}'::float8[])$$, '22004', NULL, 'set_slice: NULL element');
@@ -97,7 +97,7 @@ SELECT throws_ok($$SELECT ba_add(arr('f8'), NULL)$$, '22004', NULL, 'add: NULL o
 SELECT throws_ok($$SELECT ba_scale(arr('f8'), NULL)$$, '22004', NULL, 'scale: NULL factor');
 SELECT throws_ok($$SELECT bigarray_agg(v) FROM unnest('{1,NULL}'::float8[]) v$$, '22004', NULL, 'agg: NULL value');
 -- readers are strict
-SELECT is(ba_get(arr('f8'), NULL), NULL, 'get: NULL index is NULL');
+SELECT is(ba_get(arr('f8'), NULL::int8), NULL, 'get: NULL index is NULL');
 SELECT is(ba_sum(NULL), NULL, 'sum: NULL array is NULL');
 
 -- values a dtype cannot hold

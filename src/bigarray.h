@@ -86,7 +86,8 @@ extern void ba_dtype_convert(BADtype to, void *dst, BADtype from, const void *sr
 
 #define BA_MAXDIM		16
 #define BA_DATA_OFFSET	2048	/* LOBLKSIZE: elements start at chunk 1 */
-/* bigarray.page_size is a power of two up to this (GUC and virtmem) */
+/* bigarray.page_size is a power of two from 4kB up to this (GUC and virtmem) */
+#define BA_MIN_PAGE_SIZE	4096
 #define BA_MAX_PAGE_SIZE	(2 * 1024 * 1024)
 /*
  * The largest element data a large object can take after the header: a
@@ -284,6 +285,66 @@ extern void ba_shape_range(const BAArray *a, int64 lo, int64 hi,
 extern const char *ba_shape_native(ArrayType *v, BADtype *dtype,
 								   int64 *count);
 
+/* ---- n-d indices and boxes (shape.c) ---- */
+
+/*
+ * A box of an array: on each axis the first index (0-based) and the extent,
+ * at least 1.  Indices in SQL are 1-based and boxes inclusive; shape.c
+ * turns them into this after checking them against the array's shape.
+ */
+typedef struct BABox
+{
+	int			ndim;
+	int64		first[BA_MAXDIM];
+	int64		len[BA_MAXDIM];
+} BABox;
+
+/*
+ * The values of an int8[] argument named what ("index", "lo", ...): at most
+ * BA_MAXDIM, none NULL (22004), one-dimensional (2202E).  Returns how many.
+ */
+extern int	ba_shape_int8_args(ArrayType *arr, const char *what, int64 *values);
+
+/*
+ * The flat 0-based offset, in C order, of the element at the 1-based index
+ * idx[0..n-1] of an array of that shape: n must equal ndim and each index
+ * be within its axis (2202E, naming the axis).
+ */
+extern int64 ba_shape_offset(int ndim, const int64 *shape, int n, const int64 *idx);
+
+/*
+ * The box lo..hi (1-based, inclusive, one entry per axis) of an array of
+ * that shape: as many entries as axes, within each axis, lo <= hi (2202E,
+ * naming the axis).
+ */
+extern void ba_shape_box(int ndim, const int64 *shape, int nlo, const int64 *lo,
+						 int nhi, const int64 *hi, BABox *box);
+
+/* The number of elements of a box. */
+extern int64 ba_shape_box_nelems(const BABox *box);
+
+/*
+ * A box as maximal runs of consecutive flat elements, in C order: the axes
+ * after the innermost one the box does not cover whole are contiguous, so
+ * each run covers them and that axis's extent; the outer axes count runs.
+ * A box that covers every axis whole is one run.
+ */
+typedef struct BARuns
+{
+	int			ndim;			/* axes that count runs: before the run's */
+	int64		len[BA_MAXDIM];	/* the box's extent on those axes */
+	int64		stride[BA_MAXDIM];	/* flat elements per step of each axis */
+	int64		pos[BA_MAXDIM]; /* the next run's index, relative to first */
+	int64		run_first;		/* flat offset of the first run */
+	int64		run_len;		/* elements per run */
+	int64		runs_left;
+} BARuns;
+
+extern void ba_shape_runs_init(BARuns *runs, int ndim, const int64 *shape,
+							   const BABox *box);
+/* The next run as 0-based flat first and count; false when there is none. */
+extern bool ba_shape_runs_next(BARuns *runs, int64 *first, int64 *count);
+
 /* ---- element access (access.c) ---- */
 
 /*
@@ -319,6 +380,53 @@ extern void ba_access_read(BAArray *a, int64 first, int64 count,
 /* count elements of dtype from at src, converted, into a from first on. */
 extern void ba_access_write(BAArray *a, int64 first, BADtype from,
 							const void *src, int64 count);
+
+/*
+ * Box iterator: each ba_access_box_next() gives the next piece of the box's
+ * runs, pinned: ptr and count, and box_offset, the number of the box's
+ * elements (C order) before it.  Runs closer together than the smallest
+ * page size share one pin (no page lies wholly in the gap between them, so
+ * it pins no page the box does not cover); a run longer than a chunk comes
+ * in chunk-sized pieces.  Interrupts are checked at every new pin.
+ */
+typedef struct BABoxIter
+{
+	BAArray    *array;
+	int			mode;
+	BARuns		runs;
+	int64		run_next;		/* the rest of the current run */
+	int64		run_left;
+	int64		box_offset;
+	/* the current piece */
+	char	   *ptr;
+	int64		count;
+	/* the pinned window: elements [window_first, window_end) */
+	int64		window_first;
+	int64		window_end;
+	char	   *window_ptr;
+	BAPin		pin;
+	bool		pinned;
+} BABoxIter;
+
+extern void ba_access_box_init(BABoxIter *it, BAArray *a, const BABox *box,
+							   int mode);
+extern bool ba_access_box_next(BABoxIter *it);
+extern void ba_access_box_end(BABoxIter *it);
+
+/* The elements of a box, converted to dtype to, into dst in C order. */
+extern void ba_access_box_read(BAArray *a, const BABox *box, BADtype to,
+							   void *dst);
+
+/* A box's elements from src (C order, dtype from), converted, into a. */
+extern void ba_access_box_write(BAArray *a, const BABox *box, BADtype from,
+								const void *src);
+
+/* ---- boxes as SQL values (elements.c), for subscript.c ---- */
+
+/* A box as a native n-d array of dtype to (54000 beyond native limits). */
+extern ArrayType *ba_elements_box_slice(BAArray *a, const BABox *box, BADtype to);
+/* Write v into the box: v's dimensions must be the box's (2202E). */
+extern void ba_elements_box_set(BAArray *a, const BABox *box, ArrayType *v);
 
 /* ---- memory (memory.c) and GUCs (array.c, defined in bigarray.c) ---- */
 

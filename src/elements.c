@@ -29,19 +29,16 @@ element_index(const BAArray *a, int64 i)
 }
 
 /*
- * A native array of dtype to holding elements [first, first + count), with
- * dimensions dims (whose product is count).
+ * An uninitialized native array of dtype to with dimensions dims (whose
+ * product is count, at least 1); 54000 beyond what native arrays hold.
  */
 static ArrayType *
-native_array(BAArray *a, int64 first, int64 count, BADtype to,
-			 int ndim, const int64 *dims)
+native_array_new(int64 count, BADtype to, int ndim, const int64 *dims)
 {
 	const BADtypeInfo *info = ba_dtype_info(to);
 	Size		overhead = ARR_OVERHEAD_NONULLS(ndim);
 	ArrayType  *result;
 
-	if (count == 0)
-		return construct_empty_array(info->typoid);
 	if (ndim > MAXDIM)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -66,15 +63,47 @@ native_array(BAArray *a, int64 first, int64 count, BADtype to,
 		ARR_DIMS(result)[i] = (int) dims[i];
 		ARR_LBOUND(result)[i] = 1;
 	}
+	return result;
+}
+
+/*
+ * A native array of dtype to holding elements [first, first + count), with
+ * dimensions dims (whose product is count).
+ */
+static ArrayType *
+native_array(BAArray *a, int64 first, int64 count, BADtype to,
+			 int ndim, const int64 *dims)
+{
+	ArrayType  *result;
+
+	if (count == 0)
+		return construct_empty_array(ba_dtype_info(to)->typoid);
+	result = native_array_new(count, to, ndim, dims);
 	ba_access_read(a, first, count, to, ARR_DATA_PTR(result));
 	return result;
 }
 
 /*
- * Set every element of [first, first + count) to one value of a's dtype:
- * the first element of each chunk gets the value, then memcpy doubles the
- * filled prefix, for any element size.
+ * Set count elements at ptr to one value: the first gets it, then memcpy
+ * doubles the filled prefix, for any element size.
  */
+static void
+fill_piece(char *ptr, int64 count, int elsize, const void *value)
+{
+	size_t		total = (size_t) count * elsize;
+	size_t		filled = elsize;
+
+	memcpy(ptr, value, elsize);
+	while (filled < total)
+	{
+		size_t		n = Min(filled, total - filled);
+
+		memcpy(ptr + filled, ptr, n);
+		filled += n;
+	}
+}
+
+/* Set every element of [first, first + count) to one value of a's dtype. */
 static void
 fill_elements(BAArray *a, int64 first, int64 count, const void *value)
 {
@@ -82,19 +111,7 @@ fill_elements(BAArray *a, int64 first, int64 count, const void *value)
 
 	ba_access_iter_init(&it, a, first, count, BA_WRITE, BA_CHUNK_ELEMS(a));
 	while (ba_access_iter_next(&it))
-	{
-		size_t		total = (size_t) it.count * a->elsize;
-		size_t		filled = a->elsize;
-
-		memcpy(it.ptr, value, a->elsize);
-		while (filled < total)
-		{
-			size_t		n = Min(filled, total - filled);
-
-			memcpy(it.ptr + filled, it.ptr, n);
-			filled += n;
-		}
-	}
+		fill_piece(it.ptr, it.count, a->elsize, value);
 	ba_access_iter_end(&it);
 }
 
@@ -522,5 +539,303 @@ ba_set_bytea(PG_FUNCTION_ARGS)
 				 errmsg("bigarray index " INT64_FORMAT " is out of bounds", lo)));
 	ba_shape_range(a, lo, hi, &first, &count);
 	ba_access_write(a, first, a->dtype, VARDATA_ANY(bytes), count);
+	PG_RETURN_OID(a->loid);
+}
+
+/* ---- n-d: indices and boxes, 1-based, inclusive, in C order ---- */
+
+/* The flat 0-based offset of the index int8[] in argument argno. */
+static int64
+index_arg(FunctionCallInfo fcinfo, const BAArray *a, int argno)
+{
+	int64		idx[BA_MAXDIM];
+	int			n = ba_shape_int8_args(PG_GETARG_ARRAYTYPE_P(argno), "index", idx);
+
+	return ba_shape_offset(a->ndim, a->shape, n, idx);
+}
+
+/* The box given by the int8[] arguments lo_argno and lo_argno + 1. */
+static void
+box_args(FunctionCallInfo fcinfo, const BAArray *a, int lo_argno, BABox *box)
+{
+	int64		lo[BA_MAXDIM];
+	int64		hi[BA_MAXDIM];
+	int			nlo = ba_shape_int8_args(PG_GETARG_ARRAYTYPE_P(lo_argno), "lo", lo);
+	int			nhi = ba_shape_int8_args(PG_GETARG_ARRAYTYPE_P(lo_argno + 1), "hi", hi);
+
+	ba_shape_box(a->ndim, a->shape, nlo, lo, nhi, hi, box);
+}
+
+ArrayType *
+ba_elements_box_slice(BAArray *a, const BABox *box, BADtype to)
+{
+	ArrayType  *result = native_array_new(ba_shape_box_nelems(box), to,
+										  box->ndim, box->len);
+
+	ba_access_box_read(a, box, to, ARR_DATA_PTR(result));
+	return result;
+}
+
+void
+ba_elements_box_set(BAArray *a, const BABox *box, ArrayType *v)
+{
+	BADtype		from;
+	int64		count;
+	const char *elements = ba_shape_native(v, &from, &count);
+
+	if (ARR_NDIM(v) != box->ndim)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("cannot write a %d-dimensional array into a box of a %d-dimensional bigarray",
+						ARR_NDIM(v), box->ndim)));
+	for (int axis = 0; axis < box->ndim; axis++)
+	{
+		if (ARR_DIMS(v)[axis] != box->len[axis])
+			ereport(ERROR,
+					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					 errmsg("the array has %d elements on axis %d, the box " INT64_FORMAT,
+							ARR_DIMS(v)[axis], axis + 1, box->len[axis])));
+	}
+	ba_access_box_write(a, box, from, elements);
+}
+
+/* Set every element of the box to v (of dtype from). */
+static void
+box_fill(BAArray *a, const BABox *box, BADtype from, const void *v)
+{
+	int64		element;		/* v as a's dtype: at most 8 bytes */
+	BABoxIter	it;
+
+	ba_dtype_convert(a->dtype, &element, from, v, 1);
+	ba_access_box_init(&it, a, box, BA_WRITE);
+	while (ba_access_box_next(&it))
+		fill_piece(it.ptr, it.count, a->elsize, &element);
+	ba_access_box_end(&it);
+}
+
+PG_FUNCTION_INFO_V1(ba_get_nd);
+Datum
+ba_get_nd(PG_FUNCTION_ARGS)
+{
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
+	float8		v;
+
+	ba_access_read(a, index_arg(fcinfo, a, 1), 1, BA_FLOAT8, &v);
+	PG_RETURN_FLOAT8(v);
+}
+
+PG_FUNCTION_INFO_V1(ba_get_int8_nd);
+Datum
+ba_get_int8_nd(PG_FUNCTION_ARGS)
+{
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
+	int64		v;
+
+	ba_access_read(a, index_arg(fcinfo, a, 1), 1, BA_INT8, &v);
+	PG_RETURN_INT64(v);
+}
+
+PG_FUNCTION_INFO_V1(ba_set_nd_float8);
+Datum
+ba_set_nd_float8(PG_FUNCTION_ARGS)
+{
+	BAArray    *a;
+	float8		v;
+
+	ba_shape_args_not_null(fcinfo);
+	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
+	v = PG_GETARG_FLOAT8(2);
+	ba_access_write(a, index_arg(fcinfo, a, 1), BA_FLOAT8, &v, 1);
+	PG_RETURN_OID(a->loid);
+}
+
+PG_FUNCTION_INFO_V1(ba_set_nd_int8);
+Datum
+ba_set_nd_int8(PG_FUNCTION_ARGS)
+{
+	BAArray    *a;
+	int64		v;
+
+	ba_shape_args_not_null(fcinfo);
+	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
+	v = PG_GETARG_INT64(2);
+	ba_access_write(a, index_arg(fcinfo, a, 1), BA_INT8, &v, 1);
+	PG_RETURN_OID(a->loid);
+}
+
+PG_FUNCTION_INFO_V1(ba_slice_nd);
+Datum
+ba_slice_nd(PG_FUNCTION_ARGS)
+{
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
+	BABox		box;
+
+	box_args(fcinfo, a, 1, &box);
+	PG_RETURN_ARRAYTYPE_P(ba_elements_box_slice(a, &box, BA_FLOAT8));
+}
+
+PG_FUNCTION_INFO_V1(ba_slice_int8_nd);
+Datum
+ba_slice_int8_nd(PG_FUNCTION_ARGS)
+{
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
+	BABox		box;
+
+	box_args(fcinfo, a, 1, &box);
+	PG_RETURN_ARRAYTYPE_P(ba_elements_box_slice(a, &box, BA_INT8));
+}
+
+/* ba_set_slice(a, lo int8[], v): v as the box from lo of v's dimensions */
+PG_FUNCTION_INFO_V1(ba_set_slice_nd);
+Datum
+ba_set_slice_nd(PG_FUNCTION_ARGS)
+{
+	BAArray    *a;
+	ArrayType  *v;
+	int64		lo[BA_MAXDIM];
+	int64		hi[BA_MAXDIM];
+	int			nlo;
+	BABox		box;
+
+	ba_shape_args_not_null(fcinfo);
+	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
+	nlo = ba_shape_int8_args(PG_GETARG_ARRAYTYPE_P(1), "lo", lo);
+	v = PG_GETARG_ARRAYTYPE_P(2);
+	if (ARR_NDIM(v) == 0)
+		PG_RETURN_OID(a->loid); /* empty: nothing to write */
+	if (ARR_NDIM(v) != a->ndim)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("cannot write a %d-dimensional array into a %d-dimensional bigarray",
+						ARR_NDIM(v), a->ndim)));
+	for (int axis = 0; axis < nlo && axis < ARR_NDIM(v); axis++)
+	{
+		if (pg_add_s64_overflow(lo[axis], ARR_DIMS(v)[axis] - 1, &hi[axis]))
+			hi[axis] = PG_INT64_MAX;	/* out of bounds all the same */
+	}
+	ba_shape_box(a->ndim, a->shape, nlo, lo, Min(nlo, ARR_NDIM(v)), hi, &box);
+	ba_elements_box_set(a, &box, v);
+	PG_RETURN_OID(a->loid);
+}
+
+/* ba_fill(a, v, lo int8[], hi int8[]) for a value v of dtype from */
+static Datum
+fill_box(FunctionCallInfo fcinfo, BADtype from, const void *v)
+{
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
+	BABox		box;
+
+	box_args(fcinfo, a, 2, &box);
+	box_fill(a, &box, from, v);
+	PG_RETURN_OID(a->loid);
+}
+
+PG_FUNCTION_INFO_V1(ba_fill_nd_float8);
+Datum
+ba_fill_nd_float8(PG_FUNCTION_ARGS)
+{
+	float8		v;
+
+	ba_shape_args_not_null(fcinfo);
+	v = PG_GETARG_FLOAT8(1);
+	return fill_box(fcinfo, BA_FLOAT8, &v);
+}
+
+PG_FUNCTION_INFO_V1(ba_fill_nd_int8);
+Datum
+ba_fill_nd_int8(PG_FUNCTION_ARGS)
+{
+	int64		v;
+
+	ba_shape_args_not_null(fcinfo);
+	v = PG_GETARG_INT64(1);
+	return fill_box(fcinfo, BA_INT8, &v);
+}
+
+/* ba_to_bytea(a, lo int8[], hi int8[]): the box's raw elements, C order */
+PG_FUNCTION_INFO_V1(ba_to_bytea_nd);
+Datum
+ba_to_bytea_nd(PG_FUNCTION_ARGS)
+{
+	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
+	BABox		box;
+	int64		count;
+	bytea	   *result;
+
+	box_args(fcinfo, a, 1, &box);
+	count = ba_shape_box_nelems(&box);
+	if (count > (int64) (MaxAllocSize - VARHDRSZ) / a->elsize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s of " INT64_FORMAT " elements exceed the maximum size of a bytea",
+						ba_dtype_info(a->dtype)->name, count),
+				 errhint("Read it in smaller boxes.")));
+	result = palloc(VARHDRSZ + count * a->elsize);
+	SET_VARSIZE(result, VARHDRSZ + count * a->elsize);
+	ba_access_box_read(a, &box, a->dtype, VARDATA(result));
+	PG_RETURN_BYTEA_P(result);
+}
+
+/* ba_set_bytea(a, lo int8[], hi int8[], bytes): the box's raw elements */
+PG_FUNCTION_INFO_V1(ba_set_bytea_nd);
+Datum
+ba_set_bytea_nd(PG_FUNCTION_ARGS)
+{
+	BAArray    *a;
+	BABox		box;
+	bytea	   *bytes;
+	int64		nbytes;
+
+	ba_shape_args_not_null(fcinfo);
+	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
+	box_args(fcinfo, a, 1, &box);
+	bytes = PG_GETARG_BYTEA_PP(3);
+	nbytes = VARSIZE_ANY_EXHDR(bytes);
+	if (nbytes != ba_shape_box_nelems(&box) * a->elsize)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("a bytea of " INT64_FORMAT " bytes does not fill a box of " INT64_FORMAT " %s elements",
+						nbytes, ba_shape_box_nelems(&box),
+						ba_dtype_info(a->dtype)->name)));
+	ba_access_box_write(a, &box, a->dtype, VARDATA_ANY(bytes));
+	PG_RETURN_OID(a->loid);
+}
+
+/*
+ * ba_reshape(a, VARIADIC shape): the same elements under another shape of
+ * the same size.  Only the header changes (at commit), so it costs nothing
+ * per element, and savepoints and rollback restore the old shape as they
+ * do after ba_resize.
+ */
+PG_FUNCTION_INFO_V1(ba_reshape);
+Datum
+ba_reshape(PG_FUNCTION_ARGS)
+{
+	BAArray    *a;
+	ArrayType  *dims;
+	int64		shape[BA_MAXDIM];
+	int			ndim;
+	int64		nelems;
+
+	ba_shape_args_not_null(fcinfo);
+	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
+	dims = PG_GETARG_ARRAYTYPE_P(1);
+	if (ARR_NDIM(dims) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the shape must be a one-dimensional array")));
+	if (array_contains_nulls(dims))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("a bigarray dimension must not be null")));
+	ndim = ArrayGetNItems(ARR_NDIM(dims), ARR_DIMS(dims));
+	nelems = ba_shape_nelems(a->dtype, ndim, (const int64 *) ARR_DATA_PTR(dims));
+	if (nelems != a->nelems)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("cannot reshape a bigarray of " INT64_FORMAT " elements to a shape of " INT64_FORMAT,
+						a->nelems, nelems)));
+	memcpy(shape, ARR_DATA_PTR(dims), ndim * sizeof(int64));
+	ba_array_set_shape(a, ndim, shape);
 	PG_RETURN_OID(a->loid);
 }
