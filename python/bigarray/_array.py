@@ -3,9 +3,11 @@ BigArray: a bigarray on the server, bound to one psycopg 3 connection,
 read and written like a numpy array.
 
 Elements travel as raw little-endian bytes (ba_to_bytea / ba_set_bytea) in
-binary format, in chunks of at most chunk_bytes.  Every read or write of a
-box goes through _read_box / _write_selection, the one place that chooses
-between the server's flat calls and its n-d box calls.
+binary format, in chunks of at most chunk_bytes.  Every read goes through
+_read_box and every write through _write_selection / _fill_selection: the
+places that choose between the server's flat calls (one per contiguous
+run, many runs per statement) and its n-d box calls (servers that have
+them, see _server.has_box).
 
 Transactions are the caller's: statements join the transaction in
 progress and nothing is ever committed for the caller.  Only on a
@@ -236,16 +238,19 @@ class BigArray:
     def __getitem__(self, key):
         """Elements as numpy indexes them: a numpy scalar or a new ndarray.
 
-        The covering box is fetched (rows widened when that costs little)
-        and the steps are taken here.
+        The covering box is fetched and the steps are taken here.
         """
         sel = _index.select(self.shape, key)
         if sel.size == 0:
             return np.empty(sel.shape, dtype=self.dtype)
         box = sel.covering_box()
-        elsize = self.dtype.itemsize
-        need = elsize * int(np.prod([len(r) for r in box], dtype=np.int64))
-        wide = _index.widen(self.shape, box, need, elsize)
+        if self._server.has_box:
+            wide = box
+        else:
+            # runs only: wider rows, if cheap, make fewer runs
+            elsize = self.dtype.itemsize
+            need = elsize * int(np.prod([len(r) for r in box], dtype=np.int64))
+            wide = _index.widen(self.shape, box, need, elsize)
         data = self._read_box(wide, None, 64 << 20)
         result = data[sel.within(wide)]
         if isinstance(result, np.ndarray) and result.base is not None:
@@ -340,15 +345,36 @@ class BigArray:
     # ---- the server calls ------------------------------------------------
 
     def _read_box(self, box, prog, chunk_bytes):
-        """The elements of box (step-1 ranges) as an ndarray of its shape."""
+        """The elements of box (step-1 ranges) as an ndarray of its shape.
+
+        One flat run is read in chunks; a box of several runs in boxes of
+        at most chunk_bytes if the server has box reads, else as runs.
+        """
         shape = tuple(len(r) for r in box)
         starts, length = _index.runs(self.shape, box)
         out = np.empty(int(np.prod(shape, dtype=np.int64)), dtype=self.dtype)
         if len(starts) == 1:
             self._read_flat(int(starts[0]), out, prog, chunk_bytes)
+        elif len(starts) > 1 and self._server.has_box:
+            self._read_boxes(box, out, prog, chunk_bytes)
         elif len(starts) > 1:
             self._read_runs(starts, length, out, prog, chunk_bytes)
         return out.reshape(shape)
+
+    def _read_boxes(self, box, out, prog, chunk_bytes):
+        """box into out through the server's box reads, piece by piece."""
+        query = self._server.q(
+            "SELECT {s}.ba_to_bytea(%t::{s}.bigarray,"
+            " %t::pg_catalog.int8[], %t::pg_catalog.int8[])")
+        per_piece = max(1, chunk_bytes // self.dtype.itemsize)
+        pos = 0
+        with self.connection.cursor(binary=True) as cur:
+            for piece in _index.pieces(box, per_piece):
+                lo, hi = _index.corners(piece)
+                cur.execute(query, (self._handle(), lo, hi))
+                n = int(np.prod([len(r) for r in piece], dtype=np.int64))
+                self._take(cur.fetchone()[0], out, pos, n, prog)
+                pos += n
 
     def _read_flat(self, first, out, prog, chunk_bytes):
         """Elements [first, first + len(out)) into out, chunk by chunk."""
@@ -392,12 +418,32 @@ class BigArray:
             prog.add(len(chunk))
 
     def _write_selection(self, ranges, values):
-        """values (flat, the selection's grid in C order) into ranges."""
+        """values (flat, the selection's grid in C order) into ranges: one
+        flat run in chunks, a box through the server's box writes if it
+        has them, anything else as runs."""
         starts, length = _index.runs(self.shape, ranges)
         if len(starts) == 1:
             self._write_flat(int(starts[0]), values, None, 64 << 20)
+        elif self._server.has_box and _index.is_box(ranges):
+            self._write_boxes(ranges, values)
         else:
             self._write_runs(starts, length, values)
+
+    def _write_boxes(self, box, values):
+        """values into box through the server's box writes, in pieces."""
+        query = self._server.q(
+            "SELECT {s}.ba_oid({s}.ba_set_bytea(%t::{s}.bigarray,"
+            " %t::pg_catalog.int8[], %t::pg_catalog.int8[], %b::pg_catalog.bytea))")
+        elsize = self.dtype.itemsize
+        raw = memoryview(values.view(np.uint8))
+        pos = 0
+        with self.connection.cursor() as cur:
+            for piece in _index.pieces(box, (64 << 20) // elsize):
+                lo, hi = _index.corners(piece)
+                n = int(np.prod([len(r) for r in piece], dtype=np.int64))
+                cur.execute(query, (self._handle(), lo, hi,
+                                    raw[pos * elsize:(pos + n) * elsize]))
+                pos += n
 
     def _write_flat(self, first, values, prog, chunk_bytes):
         """values into elements [first, first + len(values)), in chunks."""
@@ -452,6 +498,14 @@ class BigArray:
             " AS r(lo, hi)")
         starts, length = _index.runs(self.shape, ranges)
         with self.connection.cursor() as cur:
+            if len(starts) > 1 and srv.has_box and _index.is_box(ranges):
+                lo, hi = _index.corners(ranges)
+                cur.execute(srv.q(
+                    "SELECT {s}.ba_oid({s}.ba_fill(%t::{s}.bigarray,"
+                    " %s::pg_catalog." + vtype + ","
+                    " %t::pg_catalog.int8[], %t::pg_catalog.int8[]))"),
+                    (self._handle(), v, lo, hi))
+                return
             for i in range(0, len(starts), _MAX_RUNS_PER_STATEMENT):
                 batch = starts[i:i + _MAX_RUNS_PER_STATEMENT]
                 cur.execute(query, (self._handle(), v, _int_list(batch + 1),

@@ -160,3 +160,35 @@ def widen(shape, box, need_bytes, elsize, slack_bytes=65536):
         if nbytes <= limit:
             return wide
     return list(box)
+
+
+def is_box(ranges):
+    """Whether ranges are a box: every one of step 1 (or one index)."""
+    return all(r.step == 1 or len(r) <= 1 for r in ranges)
+
+
+def corners(box):
+    """The box's 1-based inclusive corners, as int8[] text for the server."""
+    lo = ",".join(str(r[0] + 1) for r in box)
+    hi = ",".join(str(r[-1] + 1) for r in box)
+    return "{" + lo + "}", "{" + hi + "}"
+
+
+def pieces(box, max_elems):
+    """box cut into boxes of at most max_elems elements, in C order.
+
+    The cut is along the outermost dimension longer than 1 (those before it
+    have one index, so the pieces follow one another in C order); a piece
+    that one index of that dimension still makes too large is cut again.
+    """
+    n = int(np.prod([len(r) for r in box], dtype=np.int64))
+    if n <= max_elems:
+        yield box
+        return
+    d = next(j for j, r in enumerate(box) if len(r) > 1)
+    inner = n // len(box[d])
+    step = max(1, max_elems // inner)
+    for s in range(box[d].start, box[d].stop, step):
+        sub = list(box)
+        sub[d] = range(s, min(s + step, box[d].stop))
+        yield from pieces(sub, max_elems)

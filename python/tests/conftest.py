@@ -61,3 +61,15 @@ def conn(connect):
     bigarray.register(c)
     yield c
     c.rollback()
+
+
+@pytest.fixture(params=["box", "flat"])
+def server_kind(request, conn):
+    """Each test using it runs twice: with the server's n-d box functions,
+    and as against a server without them (flat runs only)."""
+    srv = bigarray._server.server(conn)
+    if request.param == "flat":
+        srv.has_box = False
+    else:
+        assert srv.has_box, "this server has the box functions"
+    return request.param

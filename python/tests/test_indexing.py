@@ -22,7 +22,7 @@ KEYS = [
 
 
 @pytest.fixture
-def pair(conn):
+def pair(conn, server_kind):
     data = np.arange(6 * 7 * 8, dtype=np.int32).reshape(6, 7, 8) * 3 - 500
     return BigArray.from_numpy(conn, data), data
 
@@ -67,7 +67,7 @@ def test_set_broadcasts(pair):
     assert np.array_equal(arr.to_numpy(), data)
 
 
-def test_long_strided_1d(conn):
+def test_long_strided_1d(conn, server_kind):
     data = np.arange(100_000, dtype=np.float64)
     arr = BigArray.from_numpy(conn, data)
     assert np.array_equal(arr[::7], data[::7])

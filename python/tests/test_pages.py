@@ -3,6 +3,9 @@ box of a large array loads a handful of pages into the reading backend's
 cache, not the array."""
 import numpy as np
 
+import pytest
+
+import bigarray
 from bigarray import BigArray
 from conftest import ba
 
@@ -11,7 +14,8 @@ def loads(c):
     return c.execute(f"SELECT {ba('bigarray_cache_loads')}()").fetchone()[0]
 
 
-def test_small_box_loads_few_pages(conn, connect):
+@pytest.mark.parametrize("flat", [False, True], ids=["box", "flat"])
+def test_small_box_loads_few_pages(conn, connect, flat):
     # 2000 x 2000 float8 = 32 MB = 489 pages of 64 kB; a row is 16,000 bytes
     data = np.random.default_rng(3).standard_normal((2000, 2000))
     arr = BigArray.from_numpy(conn, data)
@@ -19,6 +23,8 @@ def test_small_box_loads_few_pages(conn, connect):
     try:
         reader = connect()                 # a new backend: an empty cache
         box = BigArray(reader, arr.oid)
+        if flat:
+            bigarray._server.server(reader).has_box = False
         box.refresh()
         before = loads(reader)
         got = box[1000:1010, 300:310]

@@ -17,6 +17,14 @@ CREATE FUNCTION trap.ba_to_bytea(bigarray, int8, int8) RETURNS bytea LANGUAGE sq
 	AS $$SELECT CASE WHEN trap.called('ba_to_bytea') THEN '\\x'::bytea END$$;
 CREATE FUNCTION trap.ba_set_bytea(bigarray, int8, bytea) RETURNS bigarray LANGUAGE sql
 	AS $$SELECT CASE WHEN trap.called('ba_set_bytea') THEN $1 END$$;
+CREATE FUNCTION trap.ba_to_bytea(bigarray, int8[], int8[]) RETURNS bytea LANGUAGE sql
+	AS $$SELECT CASE WHEN trap.called('ba_to_bytea[]') THEN '\\x'::bytea END$$;
+CREATE FUNCTION trap.ba_set_bytea(bigarray, int8[], int8[], bytea) RETURNS bigarray LANGUAGE sql
+	AS $$SELECT CASE WHEN trap.called('ba_set_bytea[]') THEN $1 END$$;
+CREATE FUNCTION trap.ba_fill(bigarray, float8, int8[], int8[]) RETURNS bigarray LANGUAGE sql
+	AS $$SELECT CASE WHEN trap.called('ba_fill[]') THEN $1 END$$;
+CREATE FUNCTION trap.ba_fill(bigarray, float8, int8, int8) RETURNS bigarray LANGUAGE sql
+	AS $$SELECT CASE WHEN trap.called('ba_fill') THEN $1 END$$;
 CREATE FUNCTION trap.ba_sum(bigarray) RETURNS float8 LANGUAGE sql
 	AS $$SELECT CASE WHEN trap.called('ba_sum') THEN -1::float8 END$$;
 CREATE FUNCTION trap.ba_shape(bigarray) RETURNS int8[] LANGUAGE sql
@@ -53,8 +61,10 @@ def hostile(connect, extension):
     setup.execute("DROP SCHEMA trap CASCADE")
 
 
-def test_every_path_ignores_the_traps(hostile):
+@pytest.mark.parametrize("flat", [False, True], ids=["box", "flat"])
+def test_every_path_ignores_the_traps(hostile, flat):
     bigarray.register(hostile)
+    bigarray._server.server(hostile).has_box = not flat
     data = np.arange(60, dtype=np.float64).reshape(3, 4, 5)
     arr = BigArray.from_numpy(hostile, data, chunk_bytes=64)
     assert np.array_equal(arr.to_numpy(chunk_bytes=64), data)
