@@ -5,7 +5,8 @@ sets them).  The extension is installed once in a schema that is not on
 anyone's search_path, so every statement the client sends must name it.
 
 conn is a fresh connection in a transaction that is rolled back at the
-end: what a test makes leaves nothing behind.
+end: what a test makes leaves nothing behind.  The run ends with the line
+"N passed, M failed" that scripts/test.sh sums (errors count as failed).
 """
 import os
 import sys
@@ -73,3 +74,9 @@ def server_kind(request, conn):
     else:
         assert srv.has_box, "this server has the box functions"
     return request.param
+
+
+def pytest_terminal_summary(terminalreporter):
+    stats = terminalreporter.stats
+    failed = len(stats.get("failed", [])) + len(stats.get("error", []))
+    terminalreporter.write_line(f"{len(stats.get('passed', []))} passed, {failed} failed")
