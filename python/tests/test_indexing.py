@@ -67,6 +67,24 @@ def test_set_broadcasts(pair):
     assert np.array_equal(arr.to_numpy(), data)
 
 
+@pytest.mark.parametrize("key", [
+    (slice(None, None, 3), slice(5, 40), slice(10, 20)),
+    (slice(None), slice(None), 7),
+    (slice(39, 0, -2), 4, slice(None, None, -5)),
+    (Ellipsis, slice(1, 59)),
+], ids=repr)
+def test_many_runs(conn, server_kind, key):
+    """Boxes too sparse to read as whole rows: many runs (flat) or one box
+    call; reads and writes as numpy."""
+    data = np.random.default_rng(5).standard_normal((40, 50, 60))
+    arr = BigArray.from_numpy(conn, data)
+    assert np.array_equal(arr[key], data[key])
+    values = np.arange(np.size(data[key]), dtype=np.float64).reshape(np.shape(data[key]))
+    arr[key] = values
+    data[key] = values
+    assert np.array_equal(arr.to_numpy(), data)
+
+
 def test_long_strided_1d(conn, server_kind):
     data = np.arange(100_000, dtype=np.float64)
     arr = BigArray.from_numpy(conn, data)
