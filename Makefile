@@ -24,6 +24,7 @@ OBJS = \
 	src/access.o \
 	src/array.o \
 	src/bigarray.o \
+	src/boxreduce.o \
 	src/dtype.o \
 	src/elements.o \
 	src/memory.o \
@@ -31,6 +32,7 @@ OBJS = \
 	src/registry.o \
 	src/shape.o \
 	src/storage.o \
+	src/subscript.o \
 	src/textform.o \
 	src/type.o
 

@@ -84,3 +84,63 @@ CREATE FUNCTION ba_reshape(a bigarray, VARIADIC shape int8[]) RETURNS bigarray
 	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION ba_reshape(bigarray, int8[]) IS
 	'gives the array another shape with the same number of elements, in place: only the header changes, undone by rollback';
+
+-- subscripts --------------------------------------------------------------
+
+-- a[i][j] (one subscript per dimension) is the element as float8; with any
+-- slice, a[i:j][k], a[:j], a[i:], every subscript is a range (a plain one
+-- is one wide) and missing trailing dimensions are taken whole: the box as
+-- float8[].  UPDATE t SET a[i][j] = v, SET a[i:j] = ARRAY[...] write into
+-- the array in place (the row keeps its handle).  Same checks and errors
+-- as ba_get, ba_slice, ba_set and ba_set_slice with int8[] indices.
+CREATE FUNCTION ba_subscripted(a bigarray) RETURNS bigarray
+	AS 'MODULE_PATHNAME' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_subscripted(bigarray) IS
+	'the handle itself: reads by subscript go through it, so that the planner treats them as STABLE and PARALLEL RESTRICTED';
+CREATE FUNCTION ba_subscript_handler(internal) RETURNS internal
+	AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION ba_subscript_handler(internal) IS
+	'the subscripting handler of bigarray: a[i][j], a[i:j][k:l] and assignment to them';
+ALTER TYPE bigarray SET (SUBSCRIPT = ba_subscript_handler);
+
+-- box and axis reductions -------------------------------------------------
+
+-- Over a box lo..hi (as ba_slice takes it), or along one axis (1-based, as
+-- array_length's dim): the result keeps the other axes, so
+-- ba_sum(a, axis => 1) of a 3 x 4 array is a float8[] of 4 column sums (a
+-- 1-D array gives a 1-element result).  The axis forms read the array once
+-- in storage order; their memory follows the result, not the array.  As
+-- for ranges: NaN propagates, an overflowing float sum raises 22003, min,
+-- max and mean of no elements are NULL.
+CREATE FUNCTION ba_sum(a bigarray, lo int8[], hi int8[]) RETURNS float8
+	AS 'MODULE_PATHNAME', 'ba_sum_box' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_sum(bigarray, int8[], int8[]) IS
+	'the sum of the box lo..hi';
+CREATE FUNCTION ba_min(a bigarray, lo int8[], hi int8[]) RETURNS float8
+	AS 'MODULE_PATHNAME', 'ba_min_box' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_min(bigarray, int8[], int8[]) IS
+	'the smallest element of the box lo..hi';
+CREATE FUNCTION ba_max(a bigarray, lo int8[], hi int8[]) RETURNS float8
+	AS 'MODULE_PATHNAME', 'ba_max_box' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_max(bigarray, int8[], int8[]) IS
+	'the largest element of the box lo..hi';
+CREATE FUNCTION ba_mean(a bigarray, lo int8[], hi int8[]) RETURNS float8
+	AS 'MODULE_PATHNAME', 'ba_mean_box' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_mean(bigarray, int8[], int8[]) IS
+	'the mean of the box lo..hi';
+CREATE FUNCTION ba_sum(a bigarray, axis int4) RETURNS float8[]
+	AS 'MODULE_PATHNAME', 'ba_sum_axis' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_sum(bigarray, int4) IS
+	'sums along axis (1-based): a float8[] of the other axes'' shape';
+CREATE FUNCTION ba_min(a bigarray, axis int4) RETURNS float8[]
+	AS 'MODULE_PATHNAME', 'ba_min_axis' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_min(bigarray, int4) IS
+	'minima along axis (1-based): a float8[] of the other axes'' shape';
+CREATE FUNCTION ba_max(a bigarray, axis int4) RETURNS float8[]
+	AS 'MODULE_PATHNAME', 'ba_max_axis' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_max(bigarray, int4) IS
+	'maxima along axis (1-based): a float8[] of the other axes'' shape';
+CREATE FUNCTION ba_mean(a bigarray, axis int4) RETURNS float8[]
+	AS 'MODULE_PATHNAME', 'ba_mean_axis' LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+COMMENT ON FUNCTION ba_mean(bigarray, int4) IS
+	'means along axis (1-based): a float8[] of the other axes'' shape';

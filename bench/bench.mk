@@ -8,3 +8,9 @@ BENCH_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 .PHONY: bench
 bench:
 	bash $(BENCH_DIR)/run.sh
+
+# The box reads of issue 10 (bench/box_reads.pl): as the postgres user in
+# a tree it owns, with the extension installed, like the TAP tests.
+.PHONY: bench-boxes
+bench-boxes:
+	$(MAKE) installcheck REGRESS= ISOLATION= PROVE_TESTS=$(BENCH_DIR)/box_reads.pl

@@ -8,7 +8,7 @@ CREATE EXTENSION IF NOT EXISTS dblink;
 RESET client_min_messages;
 \pset format unaligned
 \pset tuples_only on
-SELECT plan(81);
+SELECT plan(98);
 
 -- v: a native 4 x 5 x 6 int4 array, v[i][j][k] = 100 i + 10 j + k; a: the
 -- same as a bigarray of each dtype (every one holds these values)
@@ -195,6 +195,69 @@ SELECT throws_ok($$SELECT ba_set_bytea(arr('int2'), '{1,1,1}'::int8[], '{1,1,1}'
 	'22004', NULL, 'set_bytea: NULL bytes');
 SELECT throws_ok($$SELECT ba_set_bytea(arr('int2'), '{1,2,1}'::int8[], '{1,1,1}'::int8[], '\x0000'::bytea)$$,
 	'2202E', 'bigarray box is empty on axis 2: lo 2 > hi 1', 'set_bytea: lo > hi');
+-- box and axis reductions against SQL aggregates over the native array
+CREATE FUNCTION agg_ref(f text, x int4[]) RETURNS float8 LANGUAGE sql IMMUTABLE AS
+	$$SELECT CASE f WHEN 'sum' THEN sum(e)::float8 WHEN 'min' THEN min(e)::float8
+	  WHEN 'max' THEN max(e)::float8 ELSE avg(e)::float8 END FROM unnest(x) e$$;
+-- the reference of ba_<f>(a, axis => k) for a 3-D native array
+CREATE FUNCTION axis_ref(f text, v int4[], k int) RETURNS float8[] LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+	n int[] := ARRAY[array_length(v, 1), array_length(v, 2), array_length(v, 3)];
+	d int[] := n[:k - 1] || n[k + 1:];
+	r float8[] := array_fill(NULL::float8, d);
+BEGIN
+	FOR p IN 1 .. d[1] LOOP
+		FOR q IN 1 .. d[2] LOOP
+			r[p][q] := agg_ref(f, CASE k WHEN 1 THEN v[:][p:p][q:q]
+				WHEN 2 THEN v[p:p][:][q:q] ELSE v[p:p][q:q][:] END);
+		END LOOP;
+	END LOOP;
+	RETURN r;
+END$$;
+SELECT is((SELECT count(*) FROM boxes_nat, (VALUES
+	(1, 4, 1, 5, 1, 6), (2, 3, 1, 5, 1, 6), (2, 2, 3, 3, 4, 4), (1, 4, 2, 2, 1, 6),
+	(3, 4, 2, 4, 2, 5), (1, 1, 1, 1, 1, 6)) AS b(l1, h1, l2, h2, l3, h3)
+	WHERE ba_sum(a, ARRAY[l1, l2, l3], ARRAY[h1, h2, h3]) IS DISTINCT FROM agg_ref('sum', v[l1:h1][l2:h2][l3:h3])
+	   OR ba_min(a, ARRAY[l1, l2, l3], ARRAY[h1, h2, h3]) IS DISTINCT FROM agg_ref('min', v[l1:h1][l2:h2][l3:h3])
+	   OR ba_max(a, ARRAY[l1, l2, l3], ARRAY[h1, h2, h3]) IS DISTINCT FROM agg_ref('max', v[l1:h1][l2:h2][l3:h3])
+	   OR ba_mean(a, ARRAY[l1, l2, l3], ARRAY[h1, h2, h3]) IS DISTINCT FROM agg_ref('mean', v[l1:h1][l2:h2][l3:h3])),
+	0::int8, 'ba_sum/min/max/mean over boxes equal the aggregates of the native slice, every dtype');
+SELECT is((SELECT count(*) FROM boxes_nat, generate_series(1, 3) k
+	WHERE ba_sum(a, axis => k) IS DISTINCT FROM axis_ref('sum', v, k)
+	   OR ba_min(a, axis => k) IS DISTINCT FROM axis_ref('min', v, k)
+	   OR ba_max(a, axis => k) IS DISTINCT FROM axis_ref('max', v, k)
+	   OR ba_mean(a, axis => k) IS DISTINCT FROM axis_ref('mean', v, k)),
+	0::int8, 'ba_sum/min/max/mean along each axis equal the native aggregates, every dtype');
+SELECT is(ba_sum(bigarray_from('{1.5,2,4}'::float8[]), axis => 1), '{7.5}'::float8[],
+	'a 1-D array gives a 1-element result');
+SELECT is(ba_max(bigarray_from('{{1,5},{7,2}}'::int2[]), 2), '{5,7}'::float8[],
+	'the axis also positionally: row maxima of a 2 x 2');
+SELECT is(ba_sum(bigarray_from('{{9223372036854775807,1},{-9223372036854775807,2}}'::int8[]), axis => 1),
+	'{0,3}'::float8[], 'int8 axis sums are exact');
+SELECT is(ba_max(bigarray_from('{{1,NaN},{2,3}}'::float8[]), axis => 1), '{2,NaN}'::float8[],
+	'NaN propagates along an axis');
+SELECT is(ba_sum(bigarray_create('float8', 0, 3), axis => 1), '{0,0,0}'::float8[],
+	'the sum along an empty axis is 0');
+SELECT is(ba_min(bigarray_create('float8', 0, 3), axis => 1), '{NULL,NULL,NULL}'::float8[],
+	'the min along an empty axis is NULL');
+SELECT is(ba_mean(bigarray_create('float8', 3, 0), axis => 1), '{}'::float8[],
+	'no output elements: an empty array');
+SELECT is(ba_sum(bigarray_create('float8', 2, 1, 1, 1, 1, 1, 3), axis => 2),
+	array_fill(0::float8, '{2,1,1,1,1,3}'), 'a 7-D array summed to 6-D');
+SELECT throws_ok($$SELECT ba_sum(arr('float8'), axis => 4)$$, '2202E',
+	'bigarray axis 4 is out of range', 'axis beyond the dimensions');
+SELECT throws_ok($$SELECT ba_mean(arr('float8'), axis => 0)$$, '2202E',
+	'bigarray axis 0 is out of range', 'axis 0');
+SELECT throws_ok($$SELECT ba_sum(bigarray_create('float8', 1, 1, 1, 1, 1, 1, 1, 2), axis => 1)$$,
+	'54000', NULL, 'an axis result of 7 dimensions');
+SELECT is(ba_min(arr('float8'), NULL::int4), NULL, 'a NULL axis gives NULL');
+SELECT throws_ok($$SELECT ba_sum(arr('float8'), '{1,1,1}'::int8[], '{4,5}'::int8[])$$, '2202E',
+	'bigarray hi has 2 entries but the array has 3 dimensions', 'box sum: short hi');
+SELECT throws_ok($$SELECT ba_max(arr('float8'), '{1,3,1}'::int8[], '{4,2,6}'::int8[])$$, '2202E',
+	'bigarray box is empty on axis 2: lo 3 > hi 2', 'box max: lo > hi on axis 2');
+SELECT throws_ok($$SELECT ba_sum(ba_fill(bigarray_create('float8', 2, 2), 1e308), '{1,1}'::int8[], '{2,2}'::int8[])$$,
+	'22003', NULL, 'box sum: overflow from finite values');
+
 -- native arrays' limits: 54000
 CREATE TABLE boxes_huge (a bigarray);
 INSERT INTO boxes_huge VALUES (bigarray_create('float8', 200000000, 1)),
@@ -286,5 +349,5 @@ SELECT dblink_disconnect('other');
 
 SELECT * FROM finish();
 DROP TABLE boxes_nat, boxes_i8, boxes_big, boxes_huge, boxes_r;
-DROP FUNCTION nat(regtype), arr(regtype);
+DROP FUNCTION nat(regtype), arr(regtype), agg_ref(text, int4[]), axis_ref(text, int4[], int);
 DROP EXTENSION dblink;

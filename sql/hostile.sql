@@ -27,9 +27,9 @@ CREATE FUNCTION arr(text) RETURNS bigarray
 	AS $$SELECT a FROM hostile_arrays WHERE name = $1$$ LANGUAGE sql STABLE;
 
 -- NULL in each argument of the writers not tried in errors.sql
-SELECT throws_ok($$SELECT ba_set(arr('i8'), NULL, 1::int8)$$, '22004', NULL, 'set int8: NULL index');
+SELECT throws_ok($$SELECT ba_set(arr('i8'), NULL::int8, 1::int8)$$, '22004', NULL, 'set int8: NULL index');
 SELECT throws_ok($$SELECT ba_set(NULL, 1, 1::int8)$$, '22004', NULL, 'set int8: NULL array');
-SELECT throws_ok($$SELECT ba_set_slice(arr('f8'), NULL, '{1}'::float8[])$$, '22004', NULL, 'set_slice: NULL lo');
+SELECT throws_ok($$SELECT ba_set_slice(arr('f8'), NULL::int8, '{1}'::float8[])$$, '22004', NULL, 'set_slice: NULL lo');
 SELECT throws_ok($$SELECT ba_set_slice(NULL, 1, '{1}'::float8[])$$, '22004', NULL, 'set_slice: NULL array');
 SELECT throws_ok($$SELECT ba_fill(NULL, 1)$$, '22004', NULL, 'fill: NULL array');
 SELECT throws_ok($$SELECT ba_fill(arr('f8'), 1, 1, NULL)$$, '22004', NULL, 'fill: NULL hi');

@@ -139,6 +139,7 @@ ba_access_box_next(BABoxIter *it)
 	if (!it->pinned || it->run_next < it->window_first ||
 		it->run_next >= it->window_end)
 		pin_window(it, it->run_next);
+	it->first = it->run_next;
 	it->count = Min(it->run_left, it->window_end - it->run_next);
 	it->ptr = it->window_ptr + (it->run_next - it->window_first) * it->array->elsize;
 	it->run_next += it->count;

@@ -10,19 +10,23 @@
  *
  *   bigarray.c  the module: _PG_init, the GUCs' definitions
  *   type.c      SQL: the bigarray type's I/O, create, from, agg, metadata
- *   elements.c  SQL: get/set/slice/fill/append/resize/unnest/bytea
+ *   subscript.c SQL: the subscripting handler (a[i][j], a[i:j], assignment)
+ *   elements.c  SQL: get/set/slice/fill/append/resize/reshape/unnest/bytea,
+ *               flat and by n-d index or box
+ *   boxreduce.c SQL: sum/min/max/mean over a box or along an axis
  *   reduce.c    SQL: sum/min/max/mean/dot/add/scale
  *   registry.c  ba_registry_create() (an array and its registry row), ba_drop(),
  *               bigarray_gc()
- *   access.c    element access: chunk iterators, reading and writing
- *               ranges of elements with conversion
+ *   access.c    element access: chunk and box iterators, reading and
+ *               writing ranges and boxes of elements with conversion
  *   array.c     the array lifecycle: the backend's RAM and open arrays;
  *               open, validate against the snapshot, lock, create, shape,
  *               pins; the transitions at the ends of (sub)transactions
  *   storage.c   every large-object call: the array's large object as a
  *               BigFile, the on-disk header, create/unlink/exists/
  *               privileges, the write lock
- *   shape.c     checks of shapes, ranges and arguments
+ *   shape.c     checks of shapes, ranges and arguments; n-d indices,
+ *               boxes and their runs
  *   dtype.c     element types and conversions
  *   textform.c  parsing the text form, with no PostgreSQL in it (textform.h)
  *   memory.c    the memory context of what outlives a transaction
@@ -397,8 +401,9 @@ typedef struct BABoxIter
 	int64		run_next;		/* the rest of the current run */
 	int64		run_left;
 	int64		box_offset;
-	/* the current piece */
+	/* the current piece: count elements at ptr, flat offset first */
 	char	   *ptr;
+	int64		first;
 	int64		count;
 	/* the pinned window: elements [window_first, window_end) */
 	int64		window_first;

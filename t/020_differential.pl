@@ -5,6 +5,13 @@
 # operations and casts define the expected contents.  diff_check() compares
 # the two as the calling session sees them.
 #
+# The array also changes shape (ba_reshape, kept in ref.shape) between 1,
+# 2 and 3 dimensions, and is then written by n-d index and box (ba_set,
+# ba_set_slice, ba_fill, ba_set_bytea of another box's ba_to_bytea, and
+# subscript assignment), the reference changing the same elements by their
+# flat positions; checks also compare box reads (ba_slice, subscripts) and
+# box and axis reductions with the reference's aggregates.
+#
 # Two sessions work on them.  Session 1 runs transactions of set,
 # set_slice, fill, append, resize, add and scale, with SAVEPOINT, ROLLBACK
 # TO and RELEASE, and ends them with COMMIT, ROLLBACK, or PREPARE
@@ -67,7 +74,8 @@ $node->safe_psql('postgres', 'CREATE EXTENSION bigarray');
 my ($dtype, $perpage, $ballast);    # of the run being generated
 my @prog;                           # its items: [session, kind, sql]
 our $session;                       # the session emit() writes for
-my %st;                             # model: n (size), m (bound on |v|), p (net scale)
+my %st;                             # model: n (size), m (bound on |v|), p (net scale),
+                                    # shape (dimensions, comma-separated)
 my @saved;                          # model at each open savepoint (1-based)
 my $in_tx;                          # session 1 is in a transaction
 my $nchecks;
@@ -227,20 +235,272 @@ sub op_append
 	my $len = irand(0, $perpage + 100);
 	return if $st{n} + $len > 5 * $perpage;
 	my ($array, $elem, $mag) = source_array($len);
+	flatten();
 	emit("SELECT ba_append(a, $array) IS NOT NULL FROM arr;",
 		"UPDATE ref SET v = v || ARRAY(SELECT ($elem)::$dtype FROM generate_series(0, $len - 1) g);");
 	$st{n} += $len;
 	$st{m} = $mag if $mag > $st{m};
+	set_shape($st{n});
 }
 
 sub op_resize
 {
 	my $n = rand() < 0.05 ? 0 : irand(1, 5 * $perpage);
+	flatten();
 	emit("SELECT ba_resize(a, $n) IS NOT NULL FROM arr;",
 		$n < $st{n} ? "UPDATE ref SET v = v[1:$n];"
 		: "UPDATE ref SET v = v || array_fill(0::$dtype, ARRAY[$n - $st{n}]);");
 	$st{n} = $n;
+	set_shape($n);
 }
+
+# ---- n-d: shapes, boxes and their reference by flat position ----
+
+sub dims { return split /,/, $st{shape} }
+
+sub set_shape
+{
+	my $shape = join ',', @_;
+	return if $shape eq $st{shape};
+	$st{shape} = $shape;
+	emit("UPDATE ref SET shape = '{$shape}';");
+}
+
+# ba_append and ba_resize change n-D arrays by whole rows: go to 1-D first
+sub flatten
+{
+	return if $st{shape} eq "$st{n}";
+	emit("SELECT ba_reshape(a, $st{n}) IS NOT NULL FROM arr;");
+	set_shape($st{n});
+}
+
+sub op_reshape
+{
+	my $n = $st{n};
+	return unless $n;
+	my @divisors = grep { $n % $_ == 0 } 1 .. ($n < 4096 ? $n : 4096);
+	my @d = ($n);
+	my $ndim = irand(1, 3);
+	if ($ndim >= 2)
+	{
+		my $c = pick(@divisors);
+		@d = ($n / $c, $c);
+		if ($ndim == 3)
+		{
+			my @inner = grep { $c % $_ == 0 } @divisors;
+			my $k = pick(@inner);
+			@d = ($n / $c, $c / $k, $k);
+		}
+	}
+	emit("SELECT ba_reshape(a, " . join(', ', @d) . ") IS NOT NULL FROM arr;");
+	set_shape(@d);
+}
+
+# flat elements per step of each axis
+sub strides
+{
+	my @d = @_;
+	my @s = (1) x @d;
+	$s[$_] = $s[ $_ + 1 ] * $d[ $_ + 1 ] for reverse 0 .. $#d - 1;
+	return @s;
+}
+
+# SQL: the 1-based index on axis j of the element at flat position o
+sub axis_index
+{
+	my ($j, @d) = @_;
+	my @s = strides(@d);
+	return "((o - 1) / $s[$j] % $d[$j] + 1)";
+}
+
+# SQL: is the element at flat position o inside the box lo..hi?
+sub in_box
+{
+	my ($lo, $hi, @d) = @_;
+	return join ' AND ', map { axis_index($_, @d) . " BETWEEN $lo->[$_] AND $hi->[$_]" } 0 .. $#d;
+}
+
+# SQL: the 0-based position, in C order within the box, of the element at o
+sub box_position
+{
+	my ($lo, $hi, @d) = @_;
+	my @len = map { $hi->[$_] - $lo->[$_] + 1 } 0 .. $#d;
+	my @bs = strides(@len);
+	return join ' + ', map { '(' . axis_index($_, @d) . " - $lo->[$_]) * $bs[$_]" } 0 .. $#d;
+}
+
+# A random box of at most about $maxcount elements: (\@lo, \@hi)
+sub box
+{
+	my ($maxcount) = @_;
+	my @d = dims();
+	my (@lo, @hi);
+	my $left = $maxcount;
+	for my $j (0 .. $#d)
+	{
+		my $axes_after = $#d - $j + 1;
+		my $cap = int($left ** (1 / $axes_after));
+		$cap = 1 if $cap < 1;
+		my $len = irand(1, $d[$j] < $cap ? $d[$j] : $cap);
+		$len = $d[$j] if rand() < 0.25 && $d[$j] <= $cap;    # whole axis
+		my $lo = irand(1, $d[$j] - $len + 1);
+		push @lo, $lo;
+		push @hi, $lo + $len - 1;
+		$left = int($left / $len);
+	}
+	return (\@lo, \@hi);
+}
+
+sub int8_array { return "'{" . join(',', @{ $_[0] }) . "}'::int8[]" }
+
+# The reference: v := (new value of the element at o) where cond, else x
+sub ref_where
+{
+	my ($cond, $value) = @_;
+	return "UPDATE ref SET v = ARRAY(SELECT CASE WHEN $cond THEN $value ELSE x END "
+	  . "FROM unnest(v) WITH ORDINALITY AS u(x, o) ORDER BY o);";
+}
+
+sub op_box_set
+{
+	return unless $st{n};
+	my @d = dims();
+	my @idx = map { irand(1, $_) } @d;
+	my @s = strides(@d);
+	my $o = 1;
+	$o += ($idx[$_] - 1) * $s[$_] for 0 .. $#d;
+	my ($v, $mag) = value();
+	if (rand() < 0.5)
+	{
+		emit("SELECT ba_set(a, " . int8_array(\@idx) . ", $v) IS NOT NULL FROM arr;");
+	}
+	else
+	{
+		# subscripts assign float8: an int8 beyond 2^53 would be rounded
+		($v, $mag) = ('(' . irand(-1000, 1000) . ' + 0.5)::float8', 1001) if $dtype eq 'int8';
+		emit("UPDATE arr SET a" . join('', map {"[$_]"} @idx) . " = $v;");
+	}
+	emit("UPDATE ref SET v[$o] = ($v)::$dtype;");
+	$st{m} = $mag if $mag > $st{m};
+}
+
+sub op_box_fill
+{
+	return unless $st{n};
+	my @d = dims();
+	my ($lo, $hi) = box(3 * $perpage);
+	my ($v, $mag) = value();
+	emit("SELECT ba_fill(a, $v, " . int8_array($lo) . ', ' . int8_array($hi) . ") IS NOT NULL FROM arr;",
+		ref_where(in_box($lo, $hi, @d), "($v)::$dtype"));
+	$st{m} = $mag if $mag > $st{m};
+}
+
+# A native array with the box's dimensions, element g (its position in the
+# box, from 0) given by $elem: nested ARRAY(...) subqueries, one per axis.
+sub nd_source
+{
+	my ($elem, $lo, $hi) = @_;
+	my @len = map { $hi->[$_] - $lo->[$_] + 1 } 0 .. $#$lo;
+	my @bs = strides(@len);
+	my $g = join ' + ', map { "i$_ * $bs[$_]" } 0 .. $#len;
+	my $sql = "(SELECT $elem FROM (SELECT $g AS g) gg)";
+	for my $j (reverse 0 .. $#len)
+	{
+		$sql = "ARRAY(SELECT $sql FROM generate_series(0, $len[$j] - 1) i$j)";
+	}
+	return $sql;
+}
+
+sub op_box_set_slice
+{
+	return unless $st{n};
+	my @d = dims();
+	my ($lo, $hi) = box(2 * $perpage);
+	my $count = 1;
+	$count *= $hi->[$_] - $lo->[$_] + 1 for 0 .. $#d;
+	my (undef, $elem, $mag) = source_array($count);
+	my $source = nd_source("($elem)::$dtype", $lo, $hi);
+	my $position = box_position($lo, $hi, @d);
+	if (rand() < 0.6 || ($dtype eq 'int8' && $elem =~ /::int8/))
+	{
+		emit("SELECT ba_set_slice(a, " . int8_array($lo) . ", $source) IS NOT NULL FROM arr;");
+	}
+	else
+	{
+		my $subs = join '', map { "[$lo->[$_]:$hi->[$_]]" } 0 .. $#d;
+		emit("UPDATE arr SET a$subs = $source;");
+	}
+	(my $ref_elem = $elem) =~ s/\bg\b/($position)/g;
+	emit(ref_where(in_box($lo, $hi, @d), "($ref_elem)::$dtype"));
+	$st{m} = $mag if $mag > $st{m};
+}
+
+# the raw bytes of one box written into another of the same dimensions
+sub op_box_bytea
+{
+	return unless $st{n};
+	my @d = dims();
+	my ($lo, $hi) = box(2 * $perpage);
+	my @lo2 = map { irand(1, $d[$_] - ($hi->[$_] - $lo->[$_])) } 0 .. $#d;
+	my @hi2 = map { $lo2[$_] + $hi->[$_] - $lo->[$_] } 0 .. $#d;
+	my @s = strides(@d);
+	# the flat position (1-based) in the source box of the element at o
+	my $source = '1 + ' . join ' + ', map {
+		'(' . axis_index($_, @d) . " - $lo2[$_] + $lo->[$_] - 1) * $s[$_]" } 0 .. $#d;
+	emit("SELECT ba_set_bytea(a, " . int8_array(\@lo2) . ', ' . int8_array(\@hi2)
+		  . ", ba_to_bytea(a, " . int8_array($lo) . ', ' . int8_array($hi) . ")) IS NOT NULL FROM arr;",
+		ref_where(in_box(\@lo2, \@hi2, @d), "v[$source]"));
+}
+
+# A check of box reads and reductions against the reference's aggregates.
+sub op_box_check
+{
+	return unless $st{n};
+	my @d = dims();
+	my ($lo, $hi) = box(3 * $perpage);
+	my ($los, $his) = (int8_array($lo), int8_array($hi));
+	my $inbox = in_box($lo, $hi, @d);
+	my $dimsql = join '', map { "[1:" . ($hi->[$_] - $lo->[$_] + 1) . "]" } 0 .. $#d;
+	my ($read, $as) = integer_dtype() ? ('ba_slice_int8', 'int8') : ('ba_slice', 'float8');
+	# subscripts read float8: int8 beyond 2^53 only through ba_slice_int8
+	my $slice = rand() < 0.5 || $dtype eq 'int8' ? "$read(a, $los, $his)"
+	  : "a" . join('', map { "[$lo->[$_]:$hi->[$_]]" } 0 .. $#d) . ($as eq 'int8' ? '::int8[]' : '');
+	my $label = join(',', @$lo) . '..' . join(',', @$hi);
+	my $axis = irand(1, scalar @d);
+	my @s = strides(@d);
+	my $inner = $s[ $axis - 1 ];
+	my $out = "((o - 1) / ($d[$axis - 1] * $inner) * $inner + (o - 1) % $inner)";
+	my $near = sub { "abs($_[0] - $_[1]) <= 1e-9 * $_[2]" };
+	my $sql = <<"SQL";
+SELECT 'chk|box $label, axis $axis|' || CASE
+	WHEN array_dims($slice) <> '$dimsql' THEN 'dims ' || array_dims($slice)
+	WHEN ARRAY(SELECT unnest($slice)) IS DISTINCT FROM
+	     ARRAY(SELECT x::$as FROM unnest(v) WITH ORDINALITY AS u(x, o) WHERE $inbox ORDER BY o)
+	  THEN 'box read differs'
+	WHEN (SELECT ba_min(a, $los, $his) IS DISTINCT FROM min(x)::float8
+	          OR ba_max(a, $los, $his) IS DISTINCT FROM max(x)::float8
+	      FROM unnest(v) WITH ORDINALITY AS u(x, o) WHERE $inbox)
+	  THEN 'box min/max differ'
+	WHEN NOT (SELECT @{[ $near->('ba_sum(a, ' . "$los, $his)", 'sum(x::float8)', '(sum(abs(x::float8)) + 1)') ]}
+	              AND @{[ $near->('ba_mean(a, ' . "$los, $his)", 'avg(x::float8)', '(max(abs(x::float8)) + 1)') ]}
+	          FROM unnest(v) WITH ORDINALITY AS u(x, o) WHERE $inbox)
+	  THEN 'box sum/mean differ'
+	WHEN NOT (SELECT bool_and(p.mn = q.mn AND p.mx = q.mx AND @{[ $near->('p.sm', 'q.sm', 'q.sa') ]}
+	                          AND @{[ $near->('p.me', 'q.me', 'q.ma') ]})
+	          FROM unnest(ba_min(a, axis => $axis), ba_max(a, axis => $axis), ba_sum(a, axis => $axis),
+	                      ba_mean(a, axis => $axis)) WITH ORDINALITY AS p(mn, mx, sm, me, k)
+	          JOIN (SELECT $out + 1 AS k, min(x)::float8 AS mn, max(x)::float8 AS mx,
+	                       sum(x::float8) AS sm, sum(abs(x::float8)) + 1 AS sa,
+	                       avg(x::float8) AS me, max(abs(x::float8)) + 1 AS ma
+	                FROM unnest(v) WITH ORDINALITY AS u(x, o) GROUP BY 1) q USING (k))
+	     OR cardinality(ba_sum(a, axis => $axis)) <> $st{n} / $d[$axis - 1]
+	  THEN 'axis $axis reductions differ'
+	ELSE 'ok' END FROM arr, ref;
+SQL
+	$nchecks++;
+	push @prog, [ $session, 'check', $sql ];
+}
+
 
 sub op_add
 {
@@ -437,7 +697,9 @@ sub end_tx
 
 my @data_ops = (
 	[ \&op_set, 25 ], [ \&op_set_slice, 12 ], [ \&op_fill, 10 ],
-	[ \&op_append, 6 ], [ \&op_resize, 5 ], [ \&op_add, 8 ], [ \&op_scale, 6 ]);
+	[ \&op_append, 6 ], [ \&op_resize, 5 ], [ \&op_add, 8 ], [ \&op_scale, 6 ],
+	[ \&op_reshape, 6 ], [ \&op_box_set, 8 ], [ \&op_box_fill, 5 ],
+	[ \&op_box_set_slice, 5 ], [ \&op_box_bytea, 3 ]);
 
 sub data_op
 {
@@ -484,11 +746,11 @@ sub program
 	$nballast = 0;
 	$session = 1;
 	my $n = int($perpage * (1.5 + rand(2)));
-	%st = (n => $n, m => 0, p => 1);
+	%st = (n => $n, m => 0, p => 1, shape => $n);
 	emit("CREATE TABLE arr (a bigarray);",
 		"INSERT INTO arr SELECT bigarray_create('$dtype', $n);",
-		"CREATE TABLE ref (v $dtype\[] NOT NULL);",
-		"INSERT INTO ref SELECT array_fill(0::$dtype, ARRAY[$n]);",
+		"CREATE TABLE ref (v $dtype\[] NOT NULL, shape int8[] NOT NULL);",
+		"INSERT INTO ref SELECT array_fill(0::$dtype, ARRAY[$n]), ARRAY[$n];",
 		"CREATE TABLE addend (b bigarray);",
 		"CREATE TABLE ballast (b bigarray, v float8);");
 	emit("INSERT INTO ballast SELECT bigarray_create('float8', $ballast_elems), 0;")
@@ -520,7 +782,8 @@ sub program
 		elsif ($r < 58) { op_savepoint() }
 		elsif ($r < 64) { op_rollback_to() }
 		elsif ($r < 67) { op_release() }
-		elsif ($r < 74) { check("step $step, in a transaction") }
+		elsif ($r < 71) { check("step $step, in a transaction") }
+		elsif ($r < 74) { op_box_check() }
 		elsif ($r < 78) { local $session = 2; check("step $step, session 2 during a transaction") }
 		elsif ($r < 81) { op_drop_undone() }
 		elsif ($r < 84) { op_error_caught() }
@@ -553,14 +816,15 @@ DECLARE
 	n_ba int8;
 	shape_ba int8[];
 	n_ref int8;
+	shape_ref int8[];
 	s_ba float8;
 	s_ref float8;
 	bad text;
 BEGIN
 	SELECT ba_size(a), ba_shape(a) INTO n_ba, shape_ba FROM arr;
-	SELECT cardinality(v) INTO n_ref FROM ref;
-	IF n_ba <> n_ref OR shape_ba <> ARRAY[n_ref] THEN
-		RETURN format('size %s shape %s, reference %s', n_ba, shape_ba, n_ref);
+	SELECT cardinality(v), shape INTO n_ref, shape_ref FROM ref;
+	IF n_ba <> n_ref OR shape_ba <> shape_ref THEN
+		RETURN format('size %s shape %s, reference %s shape %s', n_ba, shape_ba, n_ref, shape_ref);
 	END IF;
 	IF (SELECT $read(a, 1, n_ba) IS DISTINCT FROM v::$as\[] FROM arr, ref) THEN
 		SELECT format('element %s: %s, reference %s', o, x, y) INTO bad
