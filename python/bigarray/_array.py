@@ -309,30 +309,59 @@ class BigArray:
     # ---- reductions ------------------------------------------------------
 
     def _reduce(self, function, axis):
-        if axis is not None:
-            raise ValueError(f"{function} over an axis is not supported by"
-                             " the server yet; use axis=None")
+        """function over the whole array, or along axis (numpy's, 0-based)
+        as an ndarray of the other axes' shape; None where the server
+        returns NULL (min, max and mean of nothing)."""
         srv = self._server
-        with self.connection.cursor() as cur:
-            cur.execute(srv.q("SELECT {s}." + function + "(%t::{s}.bigarray)"),
-                        (self._handle(),))
-            return cur.fetchone()[0]
+        if axis is None:
+            with self.connection.cursor() as cur:
+                cur.execute(srv.q("SELECT {s}." + function + "(%t::{s}.bigarray)"),
+                            (self._handle(),))
+                return cur.fetchone()[0]
+        if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+            raise TypeError("axis must be an int or None")
+        shape = self.shape
+        if not -len(shape) <= axis < len(shape):
+            raise ValueError(f"axis {axis} is out of bounds for an array of"
+                             f" {len(shape)} dimensions")
+        axis = int(axis) % len(shape)
+        rest = shape[:axis] + shape[axis + 1:]
+        if shape[axis] == 0:        # as numpy: sums 0, means nan, no min
+            if function in ("ba_min", "ba_max"):
+                return None
+            empty = 0.0 if function == "ba_sum" else np.nan
+            return np.full(rest, empty) if rest else empty
+        if 0 in rest:
+            return np.empty(rest)
+        if not srv.has_axis:
+            raise ValueError("reductions along an axis need a server that has"
+                             " them (bigarray 0.2 with ba_sum(a, axis))")
+        with self.connection.cursor(binary=True) as cur:
+            cur.execute(srv.q("SELECT {s}." + function +
+                              "(%t::{s}.bigarray, %s::pg_catalog.int4)"),
+                        (self._handle(), axis + 1))
+            values = cur.fetchone()[0]
+        result = np.array(values, dtype=np.float64).reshape(rest)
+        return result if rest else float(result)
 
     def sum(self, axis=None):
-        """The sum of all elements, in float8 on the server (0 if empty)."""
+        """The sum of all elements, or along axis (an ndarray of the other
+        axes), in float8 on the server (0 if empty)."""
         return self._reduce("ba_sum", axis)
 
     def mean(self, axis=None):
-        """The mean, on the server (nan if empty, as numpy)."""
+        """The mean, or means along axis, on the server (nan if empty)."""
         result = self._reduce("ba_mean", axis)
         return float("nan") if result is None else result
 
     def min(self, axis=None):
-        """The smallest element, on the server; ValueError if empty."""
+        """The smallest element, or minima along axis, on the server;
+        ValueError if there is nothing to take it of."""
         return self._nonempty(self._reduce("ba_min", axis), "minimum")
 
     def max(self, axis=None):
-        """The largest element, on the server; ValueError if empty."""
+        """The largest element, or maxima along axis, on the server;
+        ValueError if there is nothing to take it of."""
         return self._nonempty(self._reduce("ba_max", axis), "maximum")
 
     @staticmethod

@@ -1,7 +1,7 @@
 """
 What the client knows about one connection's server: the schema the
 extension lives in, the bigarray type's oid, whether it has the n-d box
-functions, and the SQL it sends there.
+functions and axis reductions, and the SQL it sends there.
 
 Every statement names the extension's functions and types with that schema
 and PostgreSQL's with pg_catalog, so nothing the caller's search_path puts
@@ -18,7 +18,11 @@ SELECT n.nspname, t.oid,
 	EXISTS (SELECT FROM pg_catalog.pg_proc p
 		WHERE p.pronamespace OPERATOR(pg_catalog.=) n.oid
 			AND p.proname OPERATOR(pg_catalog.=) 'ba_set_bytea'
-			AND p.pronargs OPERATOR(pg_catalog.=) 4)
+			AND p.pronargs OPERATOR(pg_catalog.=) 4),
+	EXISTS (SELECT FROM pg_catalog.pg_proc p
+		WHERE p.pronamespace OPERATOR(pg_catalog.=) n.oid
+			AND p.proname OPERATOR(pg_catalog.=) 'ba_sum'
+			AND p.pronargs OPERATOR(pg_catalog.=) 2)
 FROM pg_catalog.pg_extension e
 JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) e.extnamespace
 JOIN pg_catalog.pg_type t ON t.typnamespace OPERATOR(pg_catalog.=) e.extnamespace
@@ -39,7 +43,8 @@ class Server:
                     " (CREATE EXTENSION bigarray)")
             # has_box: the server reads and writes n-d boxes in one call
             # (ba_to_bytea / ba_set_bytea / ba_fill with int8[] corners)
-            self.schema, self.type_oid, self.has_box = row
+            # has_axis: it reduces along an axis (ba_sum(a, axis int4) ...)
+            self.schema, self.type_oid, self.has_box, self.has_axis = row
         self._sql = {}
 
     def q(self, template):

@@ -58,7 +58,31 @@ def test_reductions(conn):
     with pytest.raises(ValueError):
         empty.max()
     with pytest.raises(ValueError):
-        arr.sum(axis=0)
+        arr.sum(axis=2)
+    with pytest.raises(TypeError):
+        arr.sum(axis=(0, 1))
+
+
+@pytest.mark.parametrize("axis", [0, 1, 2, -1, -3])
+def test_reductions_along_an_axis(conn, axis):
+    data = np.random.default_rng(9).standard_normal((4, 5, 6))
+    arr = BigArray.from_numpy(conn, data)
+    for name in ("sum", "min", "max", "mean"):
+        got = getattr(arr, name)(axis=axis)
+        want = getattr(data, name)(axis=axis)
+        assert got.shape == want.shape and np.allclose(got, want), name
+
+
+def test_reductions_along_an_axis_edges(conn):
+    line = BigArray.from_numpy(conn, np.array([3, -1, 7], dtype=np.int16))
+    assert (line.sum(axis=0), line.min(axis=-1), line.max(axis=0)) == (9, -1, 7)
+    assert line.mean(axis=0) == 3
+    empty = BigArray.create(conn, "float8", (0, 3))
+    assert np.array_equal(empty.sum(axis=0), np.zeros(3))
+    assert np.isnan(empty.mean(axis=0)).all()
+    with pytest.raises(ValueError):
+        empty.min(axis=0)
+    assert empty.sum(axis=1).shape == (0,)
 
 
 def test_repr_and_refresh(conn):

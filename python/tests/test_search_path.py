@@ -31,6 +31,8 @@ CREATE FUNCTION trap.bigarray_create(regtype, VARIADIC int8[]) RETURNS bigarray 
 	AS $$SELECT CASE WHEN trap.called('bigarray_create') THEN NULL::bigarray END$$;
 CREATE FUNCTION trap.ba_sum(bigarray) RETURNS float8 LANGUAGE sql
 	AS $$SELECT CASE WHEN trap.called('ba_sum') THEN -1::float8 END$$;
+CREATE FUNCTION trap.ba_sum(bigarray, int4) RETURNS float8[] LANGUAGE sql
+	AS $$SELECT CASE WHEN trap.called('ba_sum axis') THEN '{}'::float8[] END$$;
 CREATE FUNCTION trap.ba_shape(bigarray) RETURNS int8[] LANGUAGE sql
 	AS $$SELECT CASE WHEN trap.called('ba_shape') THEN '{1}'::int8[] END$$;
 CREATE FUNCTION trap.unnest(int8[]) RETURNS SETOF int8 LANGUAGE sql
@@ -85,6 +87,7 @@ def test_every_path_ignores_the_traps(hostile, flat):
     data[0] = 0
     assert np.array_equal(arr.to_numpy(), data)
     assert arr.sum() == data.sum()
+    assert np.allclose(arr.sum(axis=1), data.sum(axis=1))
     hostile.execute("CREATE TEMP TABLE t (a \"ba ext\".bigarray)")
     hostile.execute("INSERT INTO t VALUES (%s)", (arr,))
     assert hostile.execute("SELECT a FROM t").fetchone()[0].oid == arr.oid
