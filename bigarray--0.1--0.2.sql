@@ -17,6 +17,15 @@
 COMMENT ON TYPE bigarray IS
 	'a numeric array of any size kept in a large object; text form @oid (0.1''s dtype[d1,...]@oid is also read)';
 
+-- client transfers ---------------------------------------------------------
+
+-- The write path of clients (the Python package): raw elements in, as
+-- ba_to_bytea gives them out.
+CREATE FUNCTION ba_set_bytea(a bigarray, lo int8, bytes bytea) RETURNS bigarray
+	AS 'MODULE_PATHNAME' LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION ba_set_bytea(bigarray, int8, bytea) IS
+	'writes the raw little-endian elements in bytes (of a''s dtype) from flat index lo on; they must fit';
+
 -- n-d boxes ---------------------------------------------------------------
 
 -- An index or a box corner is an int8[] with one entry per dimension,

@@ -9,6 +9,8 @@
 #
 #   BENCH_QUICK=1             small sizes, 1-2 runs: checks the harness in
 #                             under a minute; its figures are not for quoting
+#   BENCH_ONLY=client         only the Python client's transfer rows
+#                             (bench/client.py -> bench/client.md)
 #   BENCH_GUCS="a=x b=y"      extra server settings, e.g.
 #                             BENCH_GUCS=bigarray.page_size=1MB to compare
 #                             page sizes
@@ -32,7 +34,7 @@ install() {
 }
 
 bash "$src/scripts/setup.sh"        # what building the extension needs
-install python3 python3-psycopg2 python3-numpy python3-matplotlib
+install python3 python3-psycopg2 python3-psycopg python3-numpy python3-matplotlib
 make -C "$src" -s
 make -C "$src" -s install
 
@@ -55,9 +57,14 @@ for s in ${BENCH_GUCS:-}; do
 	settings+=(-o "$s")
 done
 
+# bench.py, then the Python client's transfers (client.py) in the same
+# cluster; BENCH_ONLY=client runs the second alone.
 cd "$work"
 runuser -u postgres -- env BENCH_QUICK="${BENCH_QUICK:-}" BENCH_CSUM="$work/csum" \
-	BENCH_GIT="$commit" MPLCONFIGDIR="$work/matplotlib" \
-	pg_virtualenv "${settings[@]}" /usr/bin/python3 "$src/bench/bench.py" "$work"
-cp "$work/results.md" "$work/chart.png" "$src/bench/"
-echo "bench: wrote bench/results.md and bench/chart.png; total $(( $(date +%s) - started )) s"
+	BENCH_GIT="$commit" MPLCONFIGDIR="$work/matplotlib" BENCH_ONLY="${BENCH_ONLY:-}" \
+	pg_virtualenv "${settings[@]}" bash -c '
+		[ "$BENCH_ONLY" = client ] || /usr/bin/python3 "$1/bench/bench.py" "$2" || exit
+		/usr/bin/python3 "$1/bench/client.py" "$2"' -- "$src" "$work"
+[ -f "$work/results.md" ] && cp "$work/results.md" "$work/chart.png" "$src/bench/"
+cp "$work/client.md" "$src/bench/"
+echo "bench: wrote bench/client.md$([ -f "$work/results.md" ] && echo ', results.md and chart.png'); total $(( $(date +%s) - started )) s"

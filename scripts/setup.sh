@@ -10,6 +10,7 @@ packages=(
 	postgresql-15 postgresql-server-dev-15 postgresql-contrib
 	postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
 	libipc-run-perl
+	python3-psycopg python3-numpy python3-pytest python3-tqdm
 )
 
 missing=()

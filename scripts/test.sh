@@ -2,8 +2,8 @@
 # scripts/test.sh - install what is needed, build, and run every test suite.
 #
 # Runs the virtmem core's C tests (as built, under ASan+UBSan, under
-# valgrind), then pg_regress, isolation and TAP suites on a throwaway
-# cluster.  The last line sums every suite: "N passed, M failed".
+# valgrind), then pg_regress, isolation, TAP and the Python client's pytest
+# suites on a throwaway cluster.  The last line sums every suite: "N passed, M failed".
 # As root on Debian 12.  The suites run in a copy of the tree owned by the
 # postgres user, because PostgreSQL refuses to run as root and the isolation
 # and TAP suites write into the tree.
@@ -80,13 +80,15 @@ as_postgres pg_virtualenv -o max_prepared_transactions=10 bash -c '
 	make -s installcheck ISOLATION= TAP_TESTS= >regress.out 2>&1; echo $? >regress.rc
 	[ -z "$(ls specs/*.spec 2>/dev/null)" ] || { make -s installcheck REGRESS= TAP_TESTS= >isolation.out 2>&1; echo $? >isolation.rc; }
 	[ -z "$(ls t/*.pl 2>/dev/null)" ] || { make -s installcheck REGRESS= ISOLATION= >tap.out 2>&1; echo $? >tap.rc; }
+	# the Python client (python/tests/conftest.py ends with "N passed, M failed")
+	(cd python && /usr/bin/python3 -m pytest -p no:cacheprovider -q -rfE) >python.out 2>&1; echo $? >python.rc
 	if grep -E "terminated by signal|server process .* was terminated" "$pglog" >crash.out; then
 		echo "0 passed, 1 failed" >>crash.out; echo 1 >crash.rc
 	else
 		echo "1 passed, 0 failed" >>crash.out; echo 0 >crash.rc
 	fi
 '
-for suite in regress isolation tap crash; do
+for suite in regress isolation tap python crash; do
 	[ -f "$work/$suite.out" ] || continue
 	cat "$work/$suite.out"
 	[ -f "$work/regression.diffs" ] && [ "$suite" = regress ] && head -n 200 "$work/regression.diffs"

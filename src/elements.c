@@ -6,7 +6,8 @@
  * chunks (ba_access_iter_*), converting between the array's dtype and the SQL
  * value's type as PostgreSQL's casts would.  Here: ba_get/ba_set and their
  * exact int8 variants, ba_slice, ba_to_array, ba_set_slice, ba_fill,
- * ba_append, ba_resize, ba_unnest and the bytea forms.
+ * ba_append, ba_resize, ba_unnest and the bytea forms (ba_to_bytea,
+ * ba_from_bytea and ba_set_bytea, the raw paths clients transfer through).
  */
 #include "bigarray.h"
 
@@ -501,6 +502,43 @@ ba_from_bytea(PG_FUNCTION_ARGS)
 						nbytes, ba_dtype_info(dtype)->name)));
 	a = ba_registry_create(dtype, 1, &count);
 	ba_access_write(a, 0, dtype, VARDATA_ANY(bytes), count);
+	PG_RETURN_OID(a->loid);
+}
+
+/*
+ * ba_set_bytea(a, lo, bytes): raw little-endian elements of a's dtype
+ * written from flat index lo on, the write path of clients (a bytea
+ * parameter in binary format costs no parsing).
+ */
+PG_FUNCTION_INFO_V1(ba_set_bytea);
+Datum
+ba_set_bytea(PG_FUNCTION_ARGS)
+{
+	BAArray    *a;
+	int64		lo;
+	bytea	   *bytes;
+	int64		nbytes;
+	int64		count;
+	int64		hi;
+	int64		first;
+
+	ba_shape_args_not_null(fcinfo);
+	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
+	lo = PG_GETARG_INT64(1);
+	bytes = PG_GETARG_BYTEA_PP(2);
+	nbytes = VARSIZE_ANY_EXHDR(bytes);
+	if (nbytes % a->elsize != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a bytea of " INT64_FORMAT " bytes is not a whole number of %s elements",
+						nbytes, ba_dtype_info(a->dtype)->name)));
+	count = nbytes / a->elsize;
+	if (pg_add_s64_overflow(lo, count - 1, &hi))
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("bigarray index " INT64_FORMAT " is out of bounds", lo)));
+	ba_shape_range(a, lo, hi, &first, &count);
+	ba_access_write(a, first, a->dtype, VARDATA_ANY(bytes), count);
 	PG_RETURN_OID(a->loid);
 }
 
