@@ -27,6 +27,7 @@ OBJS = \
 	src/dtype.o \
 	src/elements.o \
 	src/memory.o \
+	src/planner.o \
 	src/reduce.o \
 	src/registry.o \
 	src/shape.o \

@@ -546,6 +546,21 @@ ba_array_open(Oid loid, int mode)
 	return a;
 }
 
+bool
+ba_array_size_if_readable(Oid loid, int64 *nelems, int *elsize)
+{
+	BAArray    *a;
+
+	if (!ActiveSnapshotSet() || !ba_storage_exists(loid) ||
+		(!lo_compat_privileges &&
+		 !ba_storage_may(loid, GetUserId(), ACL_SELECT)))
+		return false;
+	a = ba_array_open(loid, BA_READ);
+	*nelems = a->nelems;
+	*elsize = a->elsize;
+	return true;
+}
+
 BAArray *
 ba_array_create(BADtype dtype, int ndim, const int64 *shape)
 {
