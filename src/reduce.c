@@ -1,13 +1,15 @@
 /*
- * reduce.c - arithmetic over whole arrays or ranges: ba_sum, ba_min,
- * ba_max, ba_mean, ba_dot, and the in-place ba_add and ba_scale.
+ * reduce.c - reductions and whole-array arithmetic: ba_sum, ba_min, ba_max,
+ * ba_mean, ba_dot, and the in-place ba_add and ba_scale.
  *
- * The loops run over pinned chunks with several independent accumulators,
- * so that the compiler can keep more than one addition in flight (and
- * vectorize where the order of floating-point operations allows it).
- * Results follow PostgreSQL's float8 aggregates: NaN propagates (max is NaN
- * if any element is, min only if all are), and a float sum or dot product
- * that overflows from finite values raises 22003.  Integer sums are exact up to the final
+ * Each reduction is a state with init, chunk, combine and finish (see
+ * reduce.h), so that a range, a box or an axis can feed it.  The chunk
+ * loops run with several independent accumulators, so that the compiler
+ * can keep more than one addition in flight (and vectorize where the order
+ * of floating-point operations allows it).  Results follow PostgreSQL's
+ * float8 aggregates: NaN propagates (max is NaN if any element is, min
+ * only if all are), and a float sum or dot product that overflows from
+ * finite values raises 22003.  Integer sums are exact up to the final
  * rounding to float8.
  */
 #include "bigarray.h"
@@ -16,6 +18,8 @@
 
 #include "common/int.h"
 #include "utils/float.h"
+
+#include "reduce.h"
 
 /*
  * Sum of a chunk with eight independent accumulators: written out as
@@ -63,80 +67,135 @@ sum_int8(const int64 *p, int64 n)
 	return total;
 }
 
-static bool
-has_infinity(BAArray *a, int64 first, int64 count)
+/* ---- sums ---- */
+
+static void
+sum_init(BAReduceState *st)
 {
-	BAIter		it;
-	bool		found = false;
-
-	if (ba_dtype_info(a->dtype)->is_integer)
-		return false;
-
-	ba_access_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
-	while (!found && ba_access_iter_next(&it))
-	{
-		for (int64 i = 0; i < it.count && !found; i++)
-			found = a->dtype == BA_FLOAT8 ? isinf(((float8 *) it.ptr)[i])
-				: isinf(((float4 *) it.ptr)[i]);
-	}
-	ba_access_iter_end(&it);
-	return found;
+	memset(&st->sum, 0, sizeof(BASumState));
 }
 
-static double
-sum_range(BAArray *a, int64 first, int64 count)
+/* Does the chunk hold an infinity or NaN? */
+static bool
+has_nonfinite(BADtype dtype, const char *ptr, int64 count)
 {
-	BAIter		it;
-	double		fsum = 0;
-	int128		isum = 0;
-	double		result;
-
-	ba_access_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
-	while (ba_access_iter_next(&it))
+	for (int64 i = 0; i < count; i++)
 	{
-		switch (a->dtype)
-		{
-			case BA_FLOAT8:
-				fsum += sum_float8((const float8 *) it.ptr, it.count);
-				break;
-			case BA_FLOAT4:
-				fsum += sum_float4((const float4 *) it.ptr, it.count);
-				break;
-			case BA_INT8:
-				isum += sum_int8((const int64 *) it.ptr, it.count);
-				break;
-			case BA_INT4:
-				isum += sum_int4((const int32 *) it.ptr, it.count);
-				break;
-			case BA_INT2:
-				isum += sum_int2((const int16 *) it.ptr, it.count);
-				break;
-		}
-	}
-	ba_access_iter_end(&it);
+		double		x = dtype == BA_FLOAT8 ? ((const float8 *) ptr)[i]
+			: ((const float4 *) ptr)[i];
 
-	if (ba_dtype_info(a->dtype)->is_integer)
-		return (double) isum;
-	result = fsum;
-	if (unlikely(isinf(result)) && !has_infinity(a, first, count))
-		float_overflow_error();
-	return result;
+		if (!isfinite(x))
+			return true;
+	}
+	return false;
 }
 
 /*
- * Smallest and largest element of a range, and how many are NaN.  NaN
- * compares false, so the updates skip it and the count settles the result.
+ * Add a float partial sum.  A non-finite one comes from an infinity or NaN
+ * among its inputs, or else from finite values that overflowed: 22003, as
+ * PostgreSQL's float8 sum raises.
  */
-typedef struct Extremes
+static inline void
+sum_add_float(BASumState *s, double partial, bool nonfinite_input)
 {
-	double		min;
-	double		max;
-	int64		nans;
-} Extremes;
+	if (likely(isfinite(partial)))
+		s->sum += partial;
+	else if (nonfinite_input)
+	{
+		s->special += partial;
+		s->has_special = true;
+	}
+	else
+		float_overflow_error();
+}
 
+static void
+sum_chunk(const BAArray *a, const char *ptr, int64 first, int64 count,
+		  BAReduceState *st)
+{
+	BASumState *s = &st->sum;
+	double		partial;
+
+	switch (a->dtype)
+	{
+		case BA_FLOAT8:
+			partial = sum_float8((const float8 *) ptr, count);
+			sum_add_float(s, partial,
+						  !isfinite(partial) && has_nonfinite(a->dtype, ptr, count));
+			break;
+		case BA_FLOAT4:
+			partial = sum_float4((const float4 *) ptr, count);
+			sum_add_float(s, partial,
+						  !isfinite(partial) && has_nonfinite(a->dtype, ptr, count));
+			break;
+		case BA_INT8:
+			s->isum += sum_int8((const int64 *) ptr, count);
+			break;
+		case BA_INT4:
+			s->isum += sum_int4((const int32 *) ptr, count);
+			break;
+		case BA_INT2:
+			s->isum += sum_int2((const int16 *) ptr, count);
+			break;
+	}
+	s->count += count;
+}
+
+static void
+sum_combine(BAReduceState *st, const BAReduceState *other)
+{
+	BASumState *s = &st->sum;
+	const BASumState *o = &other->sum;
+
+	s->sum += o->sum;
+	s->comp += o->comp;
+	s->special += o->special;
+	s->has_special |= o->has_special;
+	s->isum += o->isum;
+	s->count += o->count;
+}
+
+/* The sum of a state; 22003 if finite elements summed to an overflow. */
+static double
+sum_value(const BASumState *s)
+{
+	double		total = (s->sum + s->comp) + (double) s->isum;
+
+	if (unlikely(!isfinite(total)))
+		float_overflow_error();
+	if (s->has_special)
+		total += s->special;
+	return total;
+}
+
+static Datum
+sum_finish(const BAReduceState *st, bool *isnull)
+{
+	return Float8GetDatum(sum_value(&st->sum));
+}
+
+static Datum
+mean_finish(const BAReduceState *st, bool *isnull)
+{
+	*isnull = st->sum.count == 0;
+	if (*isnull)
+		return (Datum) 0;
+	return Float8GetDatum(sum_value(&st->sum) / (double) st->sum.count);
+}
+
+const BAReduction ba_reduce_sum = {"sum", sum_init, sum_chunk, sum_combine, sum_finish};
+const BAReduction ba_reduce_mean = {"mean", sum_init, sum_chunk, sum_combine, mean_finish};
+
+/* ---- extremes ---- */
+
+/*
+ * NaN compares false, so the updates skip it and the count of NaNs settles
+ * the result: as PostgreSQL orders floats, NaN is above everything, so max
+ * is NaN if any element is, min only if all are.
+ */
 #define DEFINE_EXTREMES(NAME, T, LO_INIT, HI_INIT, IS_NAN) \
 static void \
-NAME(const T *p, int64 n, Extremes *e) \
+NAME(const T *p, int64 n, BAExtremesState *e) \
 { \
 	T			lo = LO_INIT; \
 	T			hi = HI_INIT; \
@@ -162,103 +221,135 @@ DEFINE_EXTREMES(extremes_int8, int64, PG_INT64_MAX, PG_INT64_MIN, INT_IS_NAN)
 DEFINE_EXTREMES(extremes_int4, int32, PG_INT32_MAX, PG_INT32_MIN, INT_IS_NAN)
 DEFINE_EXTREMES(extremes_int2, int16, PG_INT16_MAX, PG_INT16_MIN, INT_IS_NAN)
 
-static Extremes
-extremes_range(BAArray *a, int64 first, int64 count)
+static void
+extremes_init(BAReduceState *st)
+{
+	st->extremes.min = INFINITY;
+	st->extremes.max = -INFINITY;
+	st->extremes.nans = 0;
+	st->extremes.count = 0;
+}
+
+static void
+extremes_chunk(const BAArray *a, const char *ptr, int64 first, int64 count,
+			   BAReduceState *st)
+{
+	BAExtremesState *e = &st->extremes;
+
+	switch (a->dtype)
+	{
+		case BA_FLOAT8:
+			extremes_float8((const float8 *) ptr, count, e);
+			break;
+		case BA_FLOAT4:
+			extremes_float4((const float4 *) ptr, count, e);
+			break;
+		case BA_INT8:
+			extremes_int8((const int64 *) ptr, count, e);
+			break;
+		case BA_INT4:
+			extremes_int4((const int32 *) ptr, count, e);
+			break;
+		case BA_INT2:
+			extremes_int2((const int16 *) ptr, count, e);
+			break;
+	}
+	e->count += count;
+}
+
+static void
+extremes_combine(BAReduceState *st, const BAReduceState *other)
+{
+	BAExtremesState *e = &st->extremes;
+	const BAExtremesState *o = &other->extremes;
+
+	e->min = Min(e->min, o->min);
+	e->max = Max(e->max, o->max);
+	e->nans += o->nans;
+	e->count += o->count;
+}
+
+static Datum
+min_finish(const BAReduceState *st, bool *isnull)
+{
+	const BAExtremesState *e = &st->extremes;
+
+	*isnull = e->count == 0;
+	return Float8GetDatum(e->nans == e->count ? NAN : e->min);
+}
+
+static Datum
+max_finish(const BAReduceState *st, bool *isnull)
+{
+	const BAExtremesState *e = &st->extremes;
+
+	*isnull = e->count == 0;
+	return Float8GetDatum(e->nans > 0 ? NAN : e->max);
+}
+
+const BAReduction ba_reduce_min = {"min", extremes_init, extremes_chunk, extremes_combine, min_finish};
+const BAReduction ba_reduce_max = {"max", extremes_init, extremes_chunk, extremes_combine, max_finish};
+
+/* ---- running reductions ---- */
+
+void
+ba_reduce_accumulate(const BAReduction *r, BAArray *a, int64 first,
+					 int64 count, BAReduceState *st)
 {
 	BAIter		it;
-	Extremes	e = {INFINITY, -INFINITY, 0};
 
 	ba_access_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
 	while (ba_access_iter_next(&it))
-	{
-		switch (a->dtype)
-		{
-			case BA_FLOAT8:
-				extremes_float8((const float8 *) it.ptr, it.count, &e);
-				break;
-			case BA_FLOAT4:
-				extremes_float4((const float4 *) it.ptr, it.count, &e);
-				break;
-			case BA_INT8:
-				extremes_int8((const int64 *) it.ptr, it.count, &e);
-				break;
-			case BA_INT4:
-				extremes_int4((const int32 *) it.ptr, it.count, &e);
-				break;
-			case BA_INT2:
-				extremes_int2((const int16 *) it.ptr, it.count, &e);
-				break;
-		}
-	}
+		r->chunk(a, it.ptr, it.first, it.count, st);
 	ba_access_iter_end(&it);
-	return e;
 }
 
-/* The array and range a reduction applies to: (a) or (a, lo, hi) */
-static BAArray *
-reduction_range(FunctionCallInfo fcinfo, int64 *first, int64 *count)
+Datum
+ba_reduce_sql(FunctionCallInfo fcinfo, const BAReduction *r)
 {
 	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
+	int64		first = 0;
+	int64		count = a->nelems;
+	BAReduceState st;
+	bool		isnull = false;
+	Datum		result;
 
-	*first = 0;
-	*count = a->nelems;
 	if (PG_NARGS() == 3)
-		ba_shape_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), first, count);
-	return a;
+		ba_shape_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), &first, &count);
+	r->init(&st);
+	ba_reduce_accumulate(r, a, first, count, &st);
+	result = r->finish(&st, &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(result);
 }
 
 PG_FUNCTION_INFO_V1(ba_sum);
 Datum
 ba_sum(PG_FUNCTION_ARGS)
 {
-	int64		first;
-	int64		count;
-	BAArray    *a = reduction_range(fcinfo, &first, &count);
-
-	PG_RETURN_FLOAT8(sum_range(a, first, count));
+	return ba_reduce_sql(fcinfo, &ba_reduce_sum);
 }
 
 PG_FUNCTION_INFO_V1(ba_mean);
 Datum
 ba_mean(PG_FUNCTION_ARGS)
 {
-	int64		first;
-	int64		count;
-	BAArray    *a = reduction_range(fcinfo, &first, &count);
-
-	if (count == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(sum_range(a, first, count) / (double) count);
+	return ba_reduce_sql(fcinfo, &ba_reduce_mean);
 }
 
 PG_FUNCTION_INFO_V1(ba_min);
 Datum
 ba_min(PG_FUNCTION_ARGS)
 {
-	int64		first;
-	int64		count;
-	BAArray    *a = reduction_range(fcinfo, &first, &count);
-	Extremes	e;
-
-	if (count == 0)
-		PG_RETURN_NULL();
-	e = extremes_range(a, first, count);
-	PG_RETURN_FLOAT8(e.nans == count ? NAN : e.min);
+	return ba_reduce_sql(fcinfo, &ba_reduce_min);
 }
 
 PG_FUNCTION_INFO_V1(ba_max);
 Datum
 ba_max(PG_FUNCTION_ARGS)
 {
-	int64		first;
-	int64		count;
-	BAArray    *a = reduction_range(fcinfo, &first, &count);
-	Extremes	e;
-
-	if (count == 0)
-		PG_RETURN_NULL();
-	e = extremes_range(a, first, count);
-	PG_RETURN_FLOAT8(e.nans > 0 ? NAN : e.max);
+	return ba_reduce_sql(fcinfo, &ba_reduce_max);
 }
 
 /* Two arrays combined element by element must have as many elements. */
@@ -311,38 +402,49 @@ dot_float8(const float8 *x, const float8 *y, int64 n)
 	return total + (s0 + s1) + (s2 + s3);
 }
 
+void
+ba_reduce_dot_accumulate(BAArray *a, BAArray *b, int64 first, int64 count,
+						 BASumState *st)
+{
+	int64		chunk = common_chunk_elems(a, b);
+	float8	   *scratch_a = palloc(chunk * sizeof(float8));
+	float8	   *scratch_b = palloc(chunk * sizeof(float8));
+	BAIter		ia;
+	BAIter		ib;
+
+	ba_access_iter_init(&ia, a, first, count, BA_READ, chunk);
+	ba_access_iter_init(&ib, b, first, count, BA_READ, chunk);
+	while (ba_access_iter_next(&ia) && ba_access_iter_next(&ib))
+	{
+		const float8 *x = chunk_as_float8(a->dtype, ia.ptr, ia.count, scratch_a);
+		const float8 *y = chunk_as_float8(b->dtype, ib.ptr, ib.count, scratch_b);
+		double		partial = dot_float8(x, y, ia.count);
+
+		Assert(ia.count == ib.count);
+		sum_add_float(st, partial,
+					  !isfinite(partial) &&
+					  (has_nonfinite(BA_FLOAT8, (const char *) x, ia.count) ||
+					   has_nonfinite(BA_FLOAT8, (const char *) y, ia.count)));
+		st->count += ia.count;
+	}
+	ba_access_iter_end(&ia);
+	ba_access_iter_end(&ib);
+	pfree(scratch_a);
+	pfree(scratch_b);
+}
+
 PG_FUNCTION_INFO_V1(ba_dot);
 Datum
 ba_dot(PG_FUNCTION_ARGS)
 {
 	BAArray    *a = ba_array_open(PG_GETARG_OID(0), BA_READ);
 	BAArray    *b = ba_array_open(PG_GETARG_OID(1), BA_READ);
-	int64		chunk = common_chunk_elems(a, b);
-	float8	   *scratch_a;
-	float8	   *scratch_b;
-	double		total = 0;
-	BAIter		ia;
-	BAIter		ib;
+	BASumState	st;
 
 	check_same_size(a, b);
-	scratch_a = palloc(chunk * sizeof(float8));
-	scratch_b = palloc(chunk * sizeof(float8));
-	ba_access_iter_init(&ia, a, 0, a->nelems, BA_READ, chunk);
-	ba_access_iter_init(&ib, b, 0, b->nelems, BA_READ, chunk);
-	while (ba_access_iter_next(&ia) && ba_access_iter_next(&ib))
-	{
-		Assert(ia.count == ib.count);
-		total += dot_float8(chunk_as_float8(a->dtype, ia.ptr, ia.count, scratch_a),
-							chunk_as_float8(b->dtype, ib.ptr, ib.count, scratch_b),
-							ia.count);
-	}
-	ba_access_iter_end(&ia);
-	ba_access_iter_end(&ib);
-	/* as for sums: overflow from finite values is an error, not Infinity */
-	if (unlikely(isinf(total)) && !has_infinity(a, 0, a->nelems) &&
-		!has_infinity(b, 0, b->nelems))
-		float_overflow_error();
-	PG_RETURN_FLOAT8(total);
+	memset(&st, 0, sizeof(st));
+	ba_reduce_dot_accumulate(a, b, 0, a->nelems, &st);
+	PG_RETURN_FLOAT8(sum_value(&st));
 }
 
 /*
