@@ -356,6 +356,13 @@ OPS = [
         NATIVE: "SELECT sum(x) FROM bench_native, unnest(a) x WHERE n = %(n)s",
         LO: "SELECT sum(length(lo_get(loid, off, %(piece)s)))" + LO_PIECES,
         BA: "SELECT ba_sum(a)" + IN_BA}, [MAIN_N]),
+    # issue 12: every core on a big cold scan, and the same without workers
+    Op("sum_big", "cold", {
+        LO: "SELECT sum(length(lo_get(loid, off, %(piece)s)))" + LO_PIECES,
+        BA: "SELECT ba_sum(a)" + IN_BA}, [BIG_N]),
+    Op("sum_big_serial", "cold", {
+        BA: "SELECT ba_sum(a)" + IN_BA}, [BIG_N],
+        settings=(("bigarray.parallel_min_size", "-1"),)),
     Op("sum_warm", "warm", {
         NATIVE: "SELECT sum(x) FROM bench_native, unnest(a) x WHERE n = %(n)s",
         LO: "SELECT sum(length(lo_get(loid, off, %(piece)s)))" + LO_PIECES,
@@ -677,6 +684,11 @@ def issue12_rows(R, cells):
         Row(f"12.1 the same bytes, cold, {S}: `lo_get` 8 kB / `ba_to_bytea(a, lo, hi)`",
             cells("slice_bytea", M), *to_lo("slice_bytea", M)),
         Row(f"12.1 the same bytes, cold, {BS}", cells("slice_bytea", B), *to_lo("slice_bytea", B)),
+        Row(f"12.2 sum of all, cold, {BS}: `lo_get` 64 MiB pieces / `ba_sum` (parallel workers)",
+            cells("sum_big", B), *to_lo("sum_big", B, 0.7)),
+        Row(f"12.2 the same against `ba_sum` without workers ({fmt_time(f('sum_big_serial', BA, B))})",
+            cells("sum_big", B), *at_most(div(f("sum_big", BA, B), f("sum_big_serial", BA, B)), 0.6,
+                                          "<= 0.6x without workers")),
         Row("12.3 a session's first statement (library load included): `lo_get` / `ba_get`",
             cells("first", CHART_SIZES[0]), *to_lo("first", CHART_SIZES[0], 1.1)),
         Row(f"12.5 WAL of scale all + COMMIT, {S}, `wal_compression = off`", cells("scale", M, "wal"),

@@ -339,5 +339,6 @@ extern void *ba_memory_reserve(void *array, int *capacity, int needed,
 
 extern int	ba_cache_size_kb;	/* bigarray.cache_size */
 extern int	ba_page_size_kb;	/* bigarray.page_size */
+extern int	ba_parallel_min_size_kb;	/* bigarray.parallel_min_size */
 
 #endif							/* BIGARRAY_H */

@@ -323,6 +323,31 @@ ba_file_truncate(BAFile *file, int64 nbytes)
 							Int64GetDatum(BA_DATA_OFFSET + nbytes));
 }
 
+/* ---- element bytes read directly, for parallel workers ---- */
+
+int
+ba_storage_open_elements(Oid loid)
+{
+	return DatumGetInt32(DirectFunctionCall2(be_lo_open, ObjectIdGetDatum(loid),
+											 Int32GetDatum(INV_READ)));
+}
+
+void
+ba_storage_read_elements(int fd, int64 offset, char *buf, int len)
+{
+	BADescriptor d = {.fd = fd};
+	int			n = descriptor_pread(&d, buf, len, BA_DATA_OFFSET + offset);
+
+	/* unwritten ranges of a large object read as zeros */
+	memset(buf + n, 0, len - n);
+}
+
+void
+ba_storage_close_elements(int fd)
+{
+	DirectFunctionCall1(be_lo_close, Int32GetDatum(fd));
+}
+
 /* ---- large objects as a whole ---- */
 
 Oid
