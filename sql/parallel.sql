@@ -35,7 +35,12 @@ SET bigarray.parallel_min_size = 0;
 SET client_min_messages = debug1;
 SELECT ba_sum(a) FROM par WHERE dtype = 'float8'::regtype;
 SELECT ba_max(a, 2, 4999999) FROM par WHERE dtype = 'int2'::regtype;
+-- ba_dot of two arrays of other dtypes: 2,499,999 * 9 + 2,499,999 * 4 + 2 * 1000^2
+SELECT ba_dot(f.a, i.a) FROM par f, par i WHERE f.dtype = 'float8'::regtype AND i.dtype = 'int4'::regtype;
 RESET client_min_messages;
+SET bigarray.parallel_min_size = -1;
+SELECT ba_dot(f.a, i.a) AS leader_alone FROM par f, par i WHERE f.dtype = 'float8'::regtype AND i.dtype = 'int4'::regtype;
+SET bigarray.parallel_min_size = 0;
 CREATE TEMP TABLE with_workers AS SELECT * FROM par_results();
 SET bigarray.parallel_min_size = -1;
 CREATE TEMP TABLE leader_alone AS SELECT * FROM par_results();

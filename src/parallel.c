@@ -5,6 +5,9 @@
  * read disjoint units of the range straight from the large object, and
  * the leader working through units as well, out of its page cache.
  *
+ * ba_dot's workers read their two arrays through page caches of their own
+ * (the array layer, read-only, under the same snapshot).
+ *
  * The range is cut into units of BA_PARALLEL_UNIT_BYTES; each participant
  * takes the next unit from an atomic counter and fills that unit's state;
  * the leader combines the states in unit order, so the result does not
@@ -49,10 +52,13 @@ int			ba_parallel_min_size_kb = 64 * 1024;
 static const BAReduction *const reductions[] = {
 	&ba_reduce_sum, &ba_reduce_mean, &ba_reduce_min, &ba_reduce_max,
 };
+/* BAParallelShared.reduction of ba_dot, which reads two arrays */
+#define BA_PARALLEL_DOT		((int) lengthof(reductions))
 
 typedef struct BAParallelShared
 {
 	Oid			loid;
+	Oid			loid_b;			/* ba_dot's second array */
 	BADtype		dtype;
 	int			elsize;
 	int			reduction;		/* index into reductions[] */
@@ -66,17 +72,6 @@ typedef struct BAParallelShared
 
 PGDLLEXPORT void ba_parallel_worker_main(dsm_segment *seg, shm_toc *toc);
 
-static int
-reduction_index(const BAReduction *r)
-{
-	for (int i = 0; i < (int) lengthof(reductions); i++)
-	{
-		if (reductions[i] == r)
-			return i;
-	}
-	return -1;
-}
-
 /* Elements of unit u: [*ufirst, *ufirst + return value). */
 static int64
 unit_range(const BAParallelShared *sh, int64 u, int64 *ufirst)
@@ -85,9 +80,14 @@ unit_range(const BAParallelShared *sh, int64 u, int64 *ufirst)
 	return Min(sh->unit_elems, sh->first + sh->count - *ufirst);
 }
 
-/* The leader's share: units through its pins (its cache, its changes). */
+/*
+ * Units through pins: the leader's share (its cache), or a ba_dot worker's,
+ * through arrays it opened itself under the leader's snapshot (b: the
+ * second array of ba_dot, else NULL).
+ */
 static void
-leader_units(BAParallelShared *sh, const BAReduction *r, BAArray *a)
+units_through_pins(BAParallelShared *sh, const BAReduction *r, BAArray *a,
+				   BAArray *b)
 {
 	uint64		u;
 
@@ -97,6 +97,11 @@ leader_units(BAParallelShared *sh, const BAReduction *r, BAArray *a)
 		int64		ucount = unit_range(sh, (int64) u, &ufirst);
 		BAIter		it;
 
+		if (b != NULL)
+		{
+			ba_reduce_dot_accumulate(a, b, ufirst, ucount, &sh->states[u].sum);
+			continue;
+		}
 		ba_access_iter_init(&it, a, ufirst, ucount, BA_READ, BA_CHUNK_ELEMS(a));
 		while (ba_access_iter_next(&it))
 			r->chunk(a, it.ptr, it.first, it.count, &sh->states[u]);
@@ -113,12 +118,23 @@ void
 ba_parallel_worker_main(dsm_segment *seg, shm_toc *toc)
 {
 	BAParallelShared *sh = shm_toc_lookup(toc, BA_PARALLEL_KEY_SHARED, false);
-	const BAReduction *r = reductions[sh->reduction];
+	const BAReduction *r;
 	BAArray		shape = {0};
-	int64		chunk_elems = BA_CHUNK_BYTES / sh->elsize;
-	char	   *buf = palloc(BA_CHUNK_BYTES);
+	int64		chunk_elems;
+	char	   *buf;
 	int			fd;
 	uint64		u;
+
+	/* two arrays in step: through pins of arrays of this worker's own */
+	if (sh->reduction == BA_PARALLEL_DOT)
+	{
+		units_through_pins(sh, NULL, ba_array_open(sh->loid, BA_READ),
+						   ba_array_open(sh->loid_b, BA_READ));
+		return;
+	}
+	r = reductions[sh->reduction];
+	chunk_elems = BA_CHUNK_BYTES / sh->elsize;
+	buf = palloc(BA_CHUNK_BYTES);
 
 	/* the chunk functions read the dtype only */
 	shape.loid = sh->loid;
@@ -144,37 +160,32 @@ ba_parallel_worker_main(dsm_segment *seg, shm_toc *toc)
 	pfree(buf);
 }
 
-bool
-ba_parallel_reduce(const BAReduction *r, BAArray *a, int64 first, int64 count,
-				   BAReduceState *st)
+/*
+ * Run the reduction (index rindex; r its BAReduction, ba_reduce_sum for
+ * ba_dot) over elements [first, first + count) of a (and b) with workers,
+ * into st.
+ */
+static void
+run_parallel(int rindex, const BAReduction *r, BAArray *a, BAArray *b,
+			 int64 first, int64 count, BAReduceState *st)
 {
-	int			rindex = reduction_index(r);
-	int			nworkers = max_parallel_workers_per_gather;
+	int			elsize = Max(a->elsize, b != NULL ? b->elsize : 0);
+	int64		unit_elems = BA_PARALLEL_UNIT_BYTES / elsize;
+	int64		nunits = (count + unit_elems - 1) / unit_elems;
+	Size		size = add_size(offsetof(BAParallelShared, states),
+								mul_size(sizeof(BAReduceState), nunits));
 	ParallelContext *pcxt;
 	BAParallelShared *sh;
-	int64		unit_elems;
-	int64		nunits;
-	Size		size;
-
-	if (rindex < 0 || nworkers <= 0 || ba_parallel_min_size_kb < 0 ||
-		count * a->elsize < (int64) ba_parallel_min_size_kb * 1024 ||
-		count * a->elsize <= (int64) ba_cache_size_kb * 1024 ||
-		count == 0 || a->write_level > 0 || IsInParallelMode() ||
-		!IsUnderPostmaster)
-		return false;
-
-	unit_elems = BA_PARALLEL_UNIT_BYTES / a->elsize;
-	nunits = (count + unit_elems - 1) / unit_elems;
-	size = add_size(offsetof(BAParallelShared, states),
-					mul_size(sizeof(BAReduceState), nunits));
 
 	EnterParallelMode();
-	pcxt = CreateParallelContext("bigarray", "ba_parallel_worker_main", nworkers);
+	pcxt = CreateParallelContext("bigarray", "ba_parallel_worker_main",
+								 max_parallel_workers_per_gather);
 	shm_toc_estimate_chunk(&pcxt->estimator, size);
 	shm_toc_estimate_keys(&pcxt->estimator, 1);
 	InitializeParallelDSM(pcxt);
 	sh = shm_toc_allocate(pcxt->toc, size);
 	sh->loid = a->loid;
+	sh->loid_b = b != NULL ? b->loid : InvalidOid;
 	sh->dtype = a->dtype;
 	sh->elsize = a->elsize;
 	sh->reduction = rindex;
@@ -189,13 +200,56 @@ ba_parallel_reduce(const BAReduction *r, BAArray *a, int64 first, int64 count,
 
 	LaunchParallelWorkers(pcxt);
 	elog(DEBUG1, "bigarray: %s of " INT64_FORMAT " elements with %d parallel workers",
-		 r->name, count, pcxt->nworkers_launched);
-	leader_units(sh, r, a);
+		 b != NULL ? "dot" : r->name, count, pcxt->nworkers_launched);
+	units_through_pins(sh, r, a, b);
 	WaitForParallelWorkersToFinish(pcxt);
 
 	for (int64 u = 0; u < nunits; u++)
 		r->combine(st, &sh->states[u]);
 	DestroyParallelContext(pcxt);
 	ExitParallelMode();
+}
+
+/*
+ * Are workers worth it and allowed for bytes of arrays a (and b) that the
+ * transaction has not locked for writing?
+ */
+static bool
+workers_wanted(BAArray *a, BAArray *b, int64 bytes)
+{
+	return max_parallel_workers_per_gather > 0 && ba_parallel_min_size_kb >= 0 &&
+		bytes > 0 && bytes >= (int64) ba_parallel_min_size_kb * 1024 &&
+		bytes > (int64) ba_cache_size_kb * 1024 &&
+		a->write_level == 0 && (b == NULL || b->write_level == 0) &&
+		!IsInParallelMode() && IsUnderPostmaster;
+}
+
+bool
+ba_parallel_reduce(const BAReduction *r, BAArray *a, int64 first, int64 count,
+				   BAReduceState *st)
+{
+	int			rindex = -1;
+
+	for (int i = 0; i < (int) lengthof(reductions); i++)
+	{
+		if (reductions[i] == r)
+			rindex = i;
+	}
+	if (rindex < 0 || !workers_wanted(a, NULL, count * a->elsize))
+		return false;
+	run_parallel(rindex, r, a, NULL, first, count, st);
+	return true;
+}
+
+bool
+ba_parallel_dot(BAArray *a, BAArray *b, BASumState *st)
+{
+	BAReduceState total;
+
+	if (!workers_wanted(a, b, a->nelems * (a->elsize + b->elsize)))
+		return false;
+	ba_reduce_sum.init(&total);
+	run_parallel(BA_PARALLEL_DOT, &ba_reduce_sum, a, b, 0, a->nelems, &total);
+	*st = total.sum;
 	return true;
 }

@@ -17,4 +17,7 @@
 extern bool ba_parallel_reduce(const BAReduction *r, BAArray *a, int64 first,
 							   int64 count, BAReduceState *st);
 
+/* The same for ba_dot of a and b (of equal sizes) into st, finished as a sum. */
+extern bool ba_parallel_dot(BAArray *a, BAArray *b, BASumState *st);
+
 #endif							/* BIGARRAY_PARALLEL_H */

@@ -445,7 +445,8 @@ ba_dot(PG_FUNCTION_ARGS)
 
 	check_same_size(a, b);
 	memset(&st, 0, sizeof(st));
-	ba_reduce_dot_accumulate(a, b, 0, a->nelems, &st);
+	if (!ba_parallel_dot(a, b, &st))
+		ba_reduce_dot_accumulate(a, b, 0, a->nelems, &st);
 	PG_RETURN_FLOAT8(sum_value(&st));
 }
 
