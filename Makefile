@@ -28,6 +28,8 @@ OBJS = \
 	src/dtype.o \
 	src/elements.o \
 	src/memory.o \
+	src/parallel.o \
+	src/planner.o \
 	src/reduce.o \
 	src/registry.o \
 	src/shape.o \
@@ -71,7 +73,7 @@ $(shlib): $(CORE_LIB)
 # server.  The list is read from the objects, so it follows the code.
 $(shlib): bigarray.map
 bigarray.map: $(OBJS)
-	{ echo '{ global: Pg_magic_func; _PG_init;'; \
+	{ echo '{ global: Pg_magic_func; _PG_init; ba_parallel_worker_main;'; \
 	  nm -g --defined-only $(OBJS) | sed -n 's/.* T pg_finfo_\(.*\)/  pg_finfo_\1; \1;/p'; \
 	  echo 'local: *; };'; } >$@
 

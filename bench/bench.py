@@ -79,14 +79,16 @@ class Session:
     """One backend in autocommit mode: every statement is its own transaction,
     so a write's time includes its COMMIT."""
 
-    def __init__(self, settings=()):
+    def __init__(self, settings=(), load=True):
         self.conn = connect()
         self.conn.autocommit = True
         self.cur = self.conn.cursor()
         self.pid = self.value("SELECT pg_backend_pid()")
         # Loading the library is a once-per-process cost, not the backend's
-        # page cache that "cold" is about: keep it out of the timed statement.
-        self.cur.execute("LOAD 'bigarray'")
+        # page cache that "cold" is about: keep it out of the timed statement
+        # (but for the session's first statement, issue 12).
+        if load:
+            self.cur.execute("LOAD 'bigarray'")
         for name, value in settings:
             self.cur.execute("SELECT set_config(%s, %s, false)", (name, value))
 
@@ -341,10 +343,26 @@ OPS = [
     Op("slice_sum", "cold", {
         NATIVE: "SELECT (SELECT sum(x) FROM unnest(a[%(i)s:%(j)s]) x)" + IN_NATIVE,
         BA: "SELECT ba_sum(a, %(i)s::int8, %(j)s::int8)" + IN_BA}, [MAIN_N, BIG_N]),
+    # issue 12: the same 8,000 bytes as bytea, like for like with lo_get
+    # (ba_slice's float8[] costs its text output on top)
+    Op("slice_bytea", "cold", {
+        LO: "SELECT lo_get(loid, (%(i)s - 1) * 8, (%(j)s - %(i)s + 1) * 8)" + IN_LO,
+        BA: "SELECT ba_to_bytea(a, %(i)s::int8, %(j)s::int8)" + IN_BA}, [MAIN_N, BIG_N]),
+    # issue 12: a new session's first statement, library loading included
+    Op("first", "first", {
+        LO: "SELECT lo_get(loid, 0, 8)" + IN_LO,
+        BA: "SELECT ba_get(a, 1::int8)" + IN_BA}, [CHART_SIZES[0]]),
     Op("sum", "cold", {
         NATIVE: "SELECT sum(x) FROM bench_native, unnest(a) x WHERE n = %(n)s",
         LO: "SELECT sum(length(lo_get(loid, off, %(piece)s)))" + LO_PIECES,
         BA: "SELECT ba_sum(a)" + IN_BA}, [MAIN_N]),
+    # issue 12: every core on a big cold scan, and the same without workers
+    Op("sum_big", "cold", {
+        LO: "SELECT sum(length(lo_get(loid, off, %(piece)s)))" + LO_PIECES,
+        BA: "SELECT ba_sum(a)" + IN_BA}, [BIG_N]),
+    Op("sum_big_serial", "cold", {
+        BA: "SELECT ba_sum(a)" + IN_BA}, [BIG_N],
+        settings=(("bigarray.parallel_min_size", "-1"),)),
     Op("sum_warm", "warm", {
         NATIVE: "SELECT sum(x) FROM bench_native, unnest(a) x WHERE n = %(n)s",
         LO: "SELECT sum(length(lo_get(loid, off, %(piece)s)))" + LO_PIECES,
@@ -360,6 +378,11 @@ OPS = [
         LO: "SELECT count(lo_put(loid, off, lo_get(loid, off, %(piece)s)))" + LO_PIECES,
         BA: "SELECT ba_scale(a, -1)" + IN_BA}, [MAIN_N],
         expect=lambda p, before: -before),
+    # issue 12: the WAL of a whole-array rewrite with wal_compression on
+    Op("scale_wal_compression", "write", {
+        LO: "SELECT count(lo_put(loid, off, lo_get(loid, off, %(piece)s)))" + LO_PIECES,
+        BA: "SELECT ba_scale(a, -1)" + IN_BA}, [MAIN_N],
+        settings=(("wal_compression", "on"),), expect=lambda p, before: -before),
     Op("sum_small_cache", "cold", {
         LO: "SELECT sum(length(lo_get(loid, off, %(piece)s)))" + LO_PIECES,
         BA: "SELECT ba_sum(a)" + IN_BA}, [BIG_N],
@@ -473,8 +496,19 @@ def measure_update(op, m, p, warm):
     return verified(op, m, p, write)
 
 
+def measure_first(op, m, p, warm):
+    """Issue 12: a new session's first statement, with nothing loaded before
+    it: the library, its set-up and the catalog lookups all count.  The
+    connection's own start (and pg_backend_pid()) are not timed."""
+    s = Session(op.settings, load=False)
+    try:
+        return {"t": s.timed(op.sql[m], p)}
+    finally:
+        s.close()
+
+
 MEASURE = {"cold": measure_cold, "warm": measure_warm,
-           "write": measure_write, "update": measure_update}
+           "write": measure_write, "update": measure_update, "first": measure_first}
 
 
 class Results:
@@ -630,7 +664,38 @@ def target_rows(R, csum_s, shared_buffers):
             *at_most(div(f("fill", BA, B), f("fill", LO, B)), 1.5, "<= 1.5x large object")),
         Row("8. its WAL", cells("fill", B, "wal"), fmt_ratio(div(f("fill", BA, B, "wal"), f("fill", LO, B, "wal")))),
     ]
-    return rows
+    return rows + issue12_rows(R, cells)
+
+
+def issue12_rows(R, cells):
+    """The targets of issue 12 (performance), as ratios to the large object."""
+    M, B, S, BS = MAIN_N, BIG_N, fmt_bytes(MAIN_N * 8), fmt_bytes(BIG_N * 8)
+    f = R.median
+
+    def to_lo(key, n, k=1.2, name="t"):
+        return at_most(div(f(key, BA, n, name), f(key, LO, n, name)), k, f"<= {k}x large object")
+
+    return [
+        Row(f"12.1 point read, cold, {S}: `lo_get` 8 B / `ba_get`", cells("point", M), *to_lo("point", M)),
+        Row(f"12.1 point read, cold, {BS}", cells("point", B), *to_lo("point", B)),
+        Row(f"12.1 slice of {SLICE_LEN:,}, cold, {S}: `lo_get` 8 kB / `ba_slice` (float8[])",
+            cells("slice", M), *to_lo("slice", M)),
+        Row(f"12.1 slice of {SLICE_LEN:,}, cold, {BS}", cells("slice", B), *to_lo("slice", B)),
+        Row(f"12.1 the same bytes, cold, {S}: `lo_get` 8 kB / `ba_to_bytea(a, lo, hi)`",
+            cells("slice_bytea", M), *to_lo("slice_bytea", M)),
+        Row(f"12.1 the same bytes, cold, {BS}", cells("slice_bytea", B), *to_lo("slice_bytea", B)),
+        Row(f"12.2 sum of all, cold, {BS}: `lo_get` 64 MiB pieces / `ba_sum` (parallel workers)",
+            cells("sum_big", B), *to_lo("sum_big", B, 0.7)),
+        Row(f"12.2 the same against `ba_sum` without workers ({fmt_time(f('sum_big_serial', BA, B))})",
+            cells("sum_big", B), *at_most(div(f("sum_big", BA, B), f("sum_big_serial", BA, B)), 0.6,
+                                          "<= 0.6x without workers")),
+        Row("12.3 a session's first statement (library load included): `lo_get` / `ba_get`",
+            cells("first", CHART_SIZES[0]), *to_lo("first", CHART_SIZES[0], 1.1)),
+        Row(f"12.5 WAL of scale all + COMMIT, {S}, `wal_compression = off`", cells("scale", M, "wal"),
+            fmt_ratio(div(f("scale", BA, M, "wal"), f("scale", LO, M, "wal")))),
+        Row(f"12.5 the same, `wal_compression = on`", cells("scale_wal_compression", M, "wal"),
+            fmt_ratio(div(f("scale_wal_compression", BA, M, "wal"), f("scale_wal_compression", LO, M, "wal")))),
+    ]
 
 
 def rate_verdict(seconds, nbytes):

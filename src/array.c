@@ -546,6 +546,21 @@ ba_array_open(Oid loid, int mode)
 	return a;
 }
 
+bool
+ba_array_size_if_readable(Oid loid, int64 *nelems, int *elsize)
+{
+	BAArray    *a;
+
+	if (!ActiveSnapshotSet() || !ba_storage_exists(loid) ||
+		(!lo_compat_privileges &&
+		 !ba_storage_may(loid, GetUserId(), ACL_SELECT)))
+		return false;
+	a = ba_array_open(loid, BA_READ);
+	*nelems = a->nelems;
+	*elsize = a->elsize;
+	return true;
+}
+
 BAArray *
 ba_array_create(BADtype dtype, int ndim, const int64 *shape)
 {
@@ -600,12 +615,16 @@ dirty_over_half(void)
 }
 
 /*
- * Pin pages, writing dirty pages out early when they take more than half
- * of the cache, or when no page can be had.  Not while a write pin is held:
- * writeout marks pages stored (read-only) under the writer's feet.
+ * Pin the pages holding bytes [offset, offset + len) of the array, writing
+ * dirty pages out early when they take more than half of the cache, or
+ * when no page can be had.  Not while a write pin is held: writeout marks
+ * pages stored (read-only) under the writer's feet.  A read loads only the
+ * 2 kB-sized parts of a page not in the cache that the bytes fall in (a
+ * cold point read costs one large-object chunk, not a page); a second
+ * access to such a page loads the rest of it (vma_pin_bytes).
  */
 static void
-pin_pages(BAArray *a, vm_pgoff_t first, vm_pgoff_t npages, bool write)
+pin_pages(BAArray *a, uint64 offset, uint64 len, bool write)
 {
 	bool		wrote_out = false;
 
@@ -618,7 +637,7 @@ pin_pages(BAArray *a, vm_pgoff_t first, vm_pgoff_t npages, bool write)
 	{
 		int			err;
 
-		if (vma_pin(&a->vma, first, npages, write ? VMA_PIN_WRITE : 0) == 0)
+		if (vma_pin_bytes(&a->vma, offset, len, write ? VMA_PIN_WRITE : 0) == 0)
 			return;
 		err = errno;
 		if (err == EIO)
@@ -665,8 +684,7 @@ ba_array_pin(BAArray *a, int64 first, int64 count, int mode, BAPin *pin)
 
 		pins = ba_memory_reserve(pins, &maxpins, npins + 1,
 								 sizeof(BAPinRecord));
-		pin_pages(a, start / pagesize, (end - 1) / pagesize - start / pagesize + 1,
-				  write);
+		pin_pages(a, start, end - start, write);
 		pin->first_page = start / pagesize;
 		pin->npages = (end - 1) / pagesize - pin->first_page + 1;
 		rec = &pins[npins++];
@@ -733,7 +751,7 @@ zero_page_range(BAArray *a, vm_pgoff_t pgoffset, size_t from, size_t to)
 {
 	size_t		pagesize = ram_pagesize(cache_ram);
 
-	pin_pages(a, pgoffset, 1, true);
+	pin_pages(a, pgoffset * pagesize, pagesize, true);
 	memset((char *) a->vma.addr_start + pgoffset * pagesize + from, 0, to - from);
 	vma_unpin(&a->vma, pgoffset, 1);
 }

@@ -60,5 +60,18 @@ _PG_init(void)
 							PGC_USERSET,
 							GUC_UNIT_KB,
 							check_page_size, NULL, NULL);
+	DefineCustomIntVariable("bigarray.parallel_min_size",
+							"Smallest range a reduction reads with parallel workers.",
+							"ba_sum, ba_mean, ba_min, ba_max and ba_dot over at least "
+							"this many bytes, and more than bigarray.cache_size, "
+							"use up to max_parallel_workers_per_gather workers; "
+							"-1 never does.",
+							&ba_parallel_min_size_kb,
+							64 * 1024,
+							-1,
+							INT_MAX,
+							PGC_USERSET,
+							GUC_UNIT_KB,
+							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("bigarray");
 }

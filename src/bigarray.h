@@ -216,6 +216,15 @@ typedef struct BAArray
  */
 extern BAArray *ba_array_open(Oid loid, int mode);
 
+/*
+ * For the planner: the number of elements and element size of array loid
+ * as the active snapshot sees it, if it exists, the user may read it and
+ * there is an active snapshot; false otherwise, without an ERROR for those
+ * cases (a large object that is not a bigarray still raises 22023, as
+ * running the query would).
+ */
+extern bool ba_array_size_if_readable(Oid loid, int64 *nelems, int *elsize);
+
 /* A new zero-filled array, open for writing (registry.c registers it). */
 extern BAArray *ba_array_create(BADtype dtype, int ndim, const int64 *shape);
 
@@ -443,5 +452,6 @@ extern void *ba_memory_reserve(void *array, int *capacity, int needed,
 
 extern int	ba_cache_size_kb;	/* bigarray.cache_size */
 extern int	ba_page_size_kb;	/* bigarray.page_size */
+extern int	ba_parallel_min_size_kb;	/* bigarray.parallel_min_size */
 
 #endif							/* BIGARRAY_H */

@@ -19,6 +19,7 @@
 #include "common/int.h"
 #include "utils/float.h"
 
+#include "parallel.h"
 #include "reduce.h"
 
 /*
@@ -317,7 +318,8 @@ ba_reduce_sql(FunctionCallInfo fcinfo, const BAReduction *r)
 	if (PG_NARGS() == 3)
 		ba_shape_range(a, PG_GETARG_INT64(1), PG_GETARG_INT64(2), &first, &count);
 	r->init(&st);
-	ba_reduce_accumulate(r, a, first, count, &st);
+	if (!ba_parallel_reduce(r, a, first, count, &st))
+		ba_reduce_accumulate(r, a, first, count, &st);
 	result = r->finish(&st, &isnull);
 	if (isnull)
 		PG_RETURN_NULL();
@@ -443,7 +445,8 @@ ba_dot(PG_FUNCTION_ARGS)
 
 	check_same_size(a, b);
 	memset(&st, 0, sizeof(st));
-	ba_reduce_dot_accumulate(a, b, 0, a->nelems, &st);
+	if (!ba_parallel_dot(a, b, &st))
+		ba_reduce_dot_accumulate(a, b, 0, a->nelems, &st);
 	PG_RETURN_FLOAT8(sum_value(&st));
 }
 

@@ -91,10 +91,13 @@ static char *compare_buf = NULL;
 static size_t compare_buf_size = 0;
 
 static int	ba_file_loadblk(BigFile *bf, blk_t blk, void *buf);
+static int	ba_file_loadblk_part(BigFile *bf, blk_t blk, size_t off, size_t len,
+								 void *buf);
 static int	ba_file_storeblk(BigFile *bf, blk_t blk, const void *buf);
 
 static const struct bigfile_ops ba_file_ops = {
 	.loadblk = ba_file_loadblk,
+	.loadblk_part = ba_file_loadblk_part,
 	.storeblk = ba_file_storeblk,
 	.release = NULL,
 };
@@ -320,6 +323,31 @@ ba_file_truncate(BAFile *file, int64 nbytes)
 							Int64GetDatum(BA_DATA_OFFSET + nbytes));
 }
 
+/* ---- element bytes read directly, for parallel workers ---- */
+
+int
+ba_storage_open_elements(Oid loid)
+{
+	return DatumGetInt32(DirectFunctionCall2(be_lo_open, ObjectIdGetDatum(loid),
+											 Int32GetDatum(INV_READ)));
+}
+
+void
+ba_storage_read_elements(int fd, int64 offset, char *buf, int len)
+{
+	BADescriptor d = {.fd = fd};
+	int			n = descriptor_pread(&d, buf, len, BA_DATA_OFFSET + offset);
+
+	/* unwritten ranges of a large object read as zeros */
+	memset(buf + n, 0, len - n);
+}
+
+void
+ba_storage_close_elements(int fd)
+{
+	DirectFunctionCall1(be_lo_close, Int32GetDatum(fd));
+}
+
 /* ---- large objects as a whole ---- */
 
 Oid
@@ -422,18 +450,22 @@ remember_loaded_block(BAFile *file, blk_t blk, int level)
 	file->nloaded++;
 }
 
+/*
+ * Load bytes [off, off + len) of block blk into the same bytes of buf
+ * (zeroed by virtmem): a whole block, or the parts of one a small read pin
+ * needs, which cost only the large-object chunks they span.
+ */
 static void
-load_block(BAFile *file, blk_t blk, char *buf)
+load_block(BAFile *file, blk_t blk, size_t off, size_t len, char *buf)
 {
 	int64		offset;
-	int			len = block_extent(file, blk, &offset);
-	int			n = 0;
+	int			extent = block_extent(file, blk, &offset);
 	int			level = GetCurrentTransactionNestLevel();
 
-	if (len > 0)
-		n = descriptor_pread(read_descriptor(file, false), buf, len,
-							 BA_DATA_OFFSET + offset);
-	memset(buf + n, 0, file->file.blksize - n);
+	if ((int64) off < extent)
+		(void) descriptor_pread(read_descriptor(file, false), buf + off,
+								(int) Min((int64) len, extent - (int64) off),
+								BA_DATA_OFFSET + offset + off);
 
 	/* see BALoadedBlock: only a subtransaction's abort can need it */
 	if (file->track_loads && level > 1)
@@ -494,7 +526,8 @@ store_block(BAFile *file, blk_t blk, const char *buf)
  * the error for ba_storage_rethrow() and report failure instead.
  */
 static int
-transfer_block(BigFile *bf, blk_t blk, char *buf, bool store)
+transfer_block(BigFile *bf, blk_t blk, size_t off, size_t len, char *buf,
+			   bool store)
 {
 	BAFile	   *file = (BAFile *) bf;
 	MemoryContext cxt = CurrentMemoryContext;
@@ -508,7 +541,7 @@ transfer_block(BigFile *bf, blk_t blk, char *buf, bool store)
 		if (store)
 			store_block(file, blk, buf);
 		else
-			load_block(file, blk, buf);
+			load_block(file, blk, off, len, buf);
 	}
 	PG_CATCH();
 	{
@@ -522,14 +555,20 @@ transfer_block(BigFile *bf, blk_t blk, char *buf, bool store)
 static int
 ba_file_loadblk(BigFile *bf, blk_t blk, void *buf)
 {
-	return transfer_block(bf, blk, buf, false);
+	return transfer_block(bf, blk, 0, bf->blksize, buf, false);
+}
+
+static int
+ba_file_loadblk_part(BigFile *bf, blk_t blk, size_t off, size_t len, void *buf)
+{
+	return transfer_block(bf, blk, off, len, buf, false);
 }
 
 static int
 ba_file_storeblk(BigFile *bf, blk_t blk, const void *buf)
 {
 	/* store_block only reads buf */
-	return transfer_block(bf, blk, unconstify(void *, buf), true);
+	return transfer_block(bf, blk, 0, bf->blksize, unconstify(void *, buf), true);
 }
 
 void

@@ -36,6 +36,15 @@ typedef struct BAHeader
 extern Oid	ba_storage_create(void);
 extern void ba_storage_unlink(Oid loid);
 extern bool ba_storage_exists(Oid loid);
+
+/*
+ * For parallel workers, which have no page cache: element bytes read
+ * straight from the large object under the active snapshot (opening checks
+ * SELECT).  A range past the stored data reads as zeros.
+ */
+extern int	ba_storage_open_elements(Oid loid);
+extern void ba_storage_read_elements(int fd, int64 offset, char *buf, int len);
+extern void ba_storage_close_elements(int fd);
 /* take the array's write lock, held to the end of the transaction */
 extern void ba_storage_lock(Oid loid);
 /* whether user holds the privilege (ACL_SELECT, ACL_UPDATE), or owns it */

@@ -66,10 +66,22 @@ enum PageState
 };
 typedef enum PageState PageState;
 
+/*
+ * A page loads in 64 parts: a small read pin may load only the parts it
+ * covers (vma_pin_bytes).
+ */
+#define VM_PAGE_PARTS		64
+#define VM_PAGE_ALL_PARTS	UINT64_MAX
+
 /* One page of file content held in RAM. */
 struct VMPage
 {
 	PageState	state;
+	/*
+	 * LOADED pages: a bit per part loaded, VM_PAGE_ALL_PARTS for a whole
+	 * page.  DIRTY pages and pages with undo records are always whole.
+	 */
+	uint64_t	valid_parts;
 	BigFileH   *fileh;
 	vm_pgoff_t	f_pgoffset;		/* page number within the file */
 	RAM		   *ram;
@@ -202,6 +214,21 @@ void		fileh_release_savepoint(BigFileH *fileh);
 #define VMA_PIN_WRITE	0x1
 int			vma_pin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages, int flags);
 void		vma_unpin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages);
+
+/*
+ * vma_pin_bytes() pins, as vma_pin() does, the pages holding bytes
+ * [offset, offset + len) of vma (relative to the mapping's start); unpin
+ * them with vma_unpin() of those pages.  For a read pin of a file that has
+ * loadblk_part, a page not in RAM is loaded only in the parts (64ths) the
+ * range covers, so a small read costs a small load; only the pinned bytes
+ * may then be read (the rest of such a page is undefined, and it is mapped
+ * only while pinned, so that a fault-driven access outside a pin still
+ * faults and loads it).  A page partly loaded grows into a whole one at the
+ * first access that needs a part it lacks, and before any write: streaming
+ * access loads whole pages.  A write pin, or a file without loadblk_part,
+ * loads whole pages.
+ */
+int			vma_pin_bytes(VMA *vma, uint64_t offset, uint64_t len, int flags);
 
 /*
  * Page faults.   vma_on_pagefault() serves a read or write access to addr in

@@ -283,38 +283,102 @@ undo_copy_current_bytes(VMPage *page)
 
 /* ---- life cycle ---- */
 
+/* The parts of a page that bytes [from, to) of it fall in (from < to). */
+static uint64_t
+parts_covering(const RAM *ram, size_t from, size_t to)
+{
+	size_t		part = ram->pagesize / VM_PAGE_PARTS;
+	unsigned	first = (unsigned) (from / part);
+	unsigned	last = (unsigned) ((to - 1) / part);
+	uint64_t	upto_last = last == VM_PAGE_PARTS - 1 ?
+		VM_PAGE_ALL_PARTS : (UINT64_C(1) << (last + 1)) - 1;
+
+	return upto_last & ~((UINT64_C(1) << first) - 1);
+}
+
 /*
- * Run loadblk into the RAM's bounce buffer and write that to the page's slot
- * (virtmem keeps no mapping of its own of the slots: see ram.c).  The buffer
- * is zeroed first: loadblk is promised zeroed memory (it may leave what is
- * past the stored data), and the buffer last held another page's bytes.
- * Zeroing a buffer that stays in cache costs a few percent of a load.  If
- * the page was invalidated while the storage was loading it, what was
- * loaded may be stale: load again.
+ * Load the parts of the page in mask into its slot, through the RAM's
+ * bounce buffer (virtmem keeps no mapping of its own of the slots: see
+ * ram.c): the whole page with loadblk, or each run of parts with
+ * loadblk_part.  The bytes to load are zeroed first: loadblk is promised
+ * zeroed memory (it may leave what is past the stored data), and the
+ * buffer last held another page's bytes.  Zeroing a buffer that stays in
+ * cache costs a few percent of a load.
  */
 static int
-page_fill(VMPage *page)
+page_load_parts(VMPage *page, uint64_t mask)
 {
-	BigFileH   *fileh = page->fileh;
+	BigFile    *file = page->fileh->file;
 	RAM		   *ram = page->ram;
-	int			err;
+	size_t		part = ram->pagesize / VM_PAGE_PARTS;
+	int			err = 0;
 
-	do
+	ram->nloads++;
+	if (mask == VM_PAGE_ALL_PARTS)
 	{
-		page->state = PAGE_LOADING;
-		ram->nloads++;
 		memset(ram->bounce, 0, ram->pagesize);
 		virtmem_busy++;
-		err = fileh->file->file_ops->loadblk(fileh->file, page->f_pgoffset, ram->bounce);
+		err = file->file_ops->loadblk(file, page->f_pgoffset, ram->bounce);
 		virtmem_busy--;
-	} while (err == 0 && page->state == PAGE_LOADING_INVALIDATED);
-
-	if (err != 0 || ram_slot_write(ram, page->ram_pgoffset, ram->bounce) < 0)
+		if (err == 0 && ram_slot_write(ram, page->ram_pgoffset, ram->bounce) < 0)
+			err = -1;
+		return err;
+	}
+	for (unsigned p = 0; p < VM_PAGE_PARTS && err == 0;)
 	{
-		page->state = PAGE_EMPTY;
+		unsigned	end = p;
+
+		if (!((mask >> p) & 1))
+		{
+			p++;
+			continue;
+		}
+		while (end < VM_PAGE_PARTS && ((mask >> end) & 1))
+			end++;
+		memset((char *) ram->bounce + p * part, 0, (end - p) * part);
+		virtmem_busy++;
+		err = file->file_ops->loadblk_part(file, page->f_pgoffset, p * part,
+										   (end - p) * part, ram->bounce);
+		virtmem_busy--;
+		if (err == 0 &&
+			ram_slot_write_range(ram, page->ram_pgoffset, p * part, (end - p) * part,
+								 (char *) ram->bounce + p * part) < 0)
+			err = -1;
+		p = end;
+	}
+	return err;
+}
+
+/*
+ * Load the parts of want the page lacks (a page being loaded anew has
+ * none).  If the page was invalidated while the storage was loading it,
+ * what was loaded may be stale, and so may the parts it had: load the whole
+ * page again.  On failure a partly loaded page keeps the parts it had.
+ */
+static int
+page_fill(VMPage *page, uint64_t want)
+{
+	uint64_t	have = page->state == PAGE_LOADED ? page->valid_parts : 0;
+	int			err;
+
+	if (page->fileh->file->file_ops->loadblk_part == NULL)
+		want = VM_PAGE_ALL_PARTS;
+	for (;;)
+	{
+		page->state = PAGE_LOADING;
+		err = page_load_parts(page, want & ~have);
+		if (err != 0 || page->state != PAGE_LOADING_INVALIDATED)
+			break;
+		have = 0;
+		want = VM_PAGE_ALL_PARTS;
+	}
+	if (err != 0)
+	{
+		page->state = have != 0 ? PAGE_LOADED : PAGE_EMPTY;
 		errno = EIO;
 		return -1;
 	}
+	page->valid_parts = have | want;
 	page->state = PAGE_LOADED;
 	page_lru_update(page);
 	return 0;
@@ -323,7 +387,15 @@ page_fill(VMPage *page)
 int
 page_load(BigFileH *fileh, vm_pgoff_t pgoffset, VMPage **pagep)
 {
+	return page_load_range(fileh, pgoffset, 0, fileh->ram->pagesize, pagep);
+}
+
+int
+page_load_range(BigFileH *fileh, vm_pgoff_t pgoffset, size_t from, size_t to,
+				VMPage **pagep)
+{
 	VMPage	   *page = pagetab_get(fileh->pagetab, pgoffset);
+	uint64_t	want = parts_covering(fileh->ram, from, to);
 	vm_pgoff_t	slot;
 
 	if (page != NULL)
@@ -332,8 +404,21 @@ page_load(BigFileH *fileh, vm_pgoff_t pgoffset, VMPage **pagep)
 			virtmem_bug("page_load: page is already being loaded (reentrant access)");
 		/* kept on failure: it holds undo records */
 		if (page->state == PAGE_EMPTY &&
-			(undo_copy_current_bytes(page) < 0 || page_fill(page) < 0))
+			(undo_copy_current_bytes(page) < 0 ||
+			 page_fill(page, VM_PAGE_ALL_PARTS) < 0))
 			return -1;
+		/* a second access to a partly loaded page: load the whole of it */
+		if (page->state == PAGE_LOADED && (want & ~page->valid_parts) != 0 &&
+			page_fill(page, VM_PAGE_ALL_PARTS) < 0)
+		{
+			int			saved = errno;
+
+			/* invalidated and then failed: nothing of it is left */
+			if (page->state == PAGE_EMPTY)
+				page_free(page);
+			errno = saved;
+			return -1;
+		}
 		*pagep = page;
 		return 0;
 	}
@@ -363,7 +448,7 @@ page_load(BigFileH *fileh, vm_pgoff_t pgoffset, VMPage **pagep)
 		return -1;
 	}
 
-	if (page_fill(page) < 0)
+	if (page_fill(page, want) < 0)
 	{
 		int			saved = errno;
 
@@ -402,6 +487,8 @@ page_prepare_write(VMPage *page)
 {
 	if (page_write_allowed(page))
 		return 0;
+	if (page->state == PAGE_LOADED && page->valid_parts != VM_PAGE_ALL_PARTS)
+		virtmem_bug("page_prepare_write: page is only partly loaded");
 	if (undo_record(page) < 0 || undo_copy_current_bytes(page) < 0)
 		return -1;
 	page_mark_dirty(page);
@@ -431,6 +518,7 @@ page_drop_content(VMPage *page)
 	page_unmap_all(page);
 	page_leave_dirty_list(page);
 	page->state = PAGE_EMPTY;
+	page->valid_parts = 0;
 	page_lru_update(page);
 }
 
@@ -484,6 +572,9 @@ page_unpin(VMPage *page)
 	if (--page->pincnt == 0)
 	{
 		page->ram->npinned--;
+		/* unpinned, a partly loaded page must fault on its next access */
+		if (page->state == PAGE_LOADED && page->valid_parts != VM_PAGE_ALL_PARTS)
+			page_unmap_all(page);
 		page_lru_update(page);
 	}
 }
@@ -561,6 +652,7 @@ page_undo_rollback(VMPage *page)
 		/* a write at the enclosing level may need a record of its own */
 		page_write_protect_all(page);
 		page->state = page->state == PAGE_EMPTY ? PAGE_LOADED : page->state;
+		page->valid_parts = VM_PAGE_ALL_PARTS;
 		page_mark_dirty(page);
 	}
 	undo_pop(page);

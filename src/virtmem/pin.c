@@ -9,12 +9,21 @@
 
 #include "virtmem_int.h"
 
+/*
+ * Pin page idx of vma for an access to its bytes [from, to): a read may
+ * load only the parts they fall in (page_load_range), a write loads it all.
+ */
 static int
-vma_pin_page(VMA *vma, size_t idx, bool write)
+vma_pin_page(VMA *vma, size_t idx, size_t from, size_t to, bool write)
 {
 	VMPage	   *page;
 
-	if (page_load(vma->fileh, vma->f_pgoffset + idx, &page) < 0)
+	if (write)
+	{
+		from = 0;
+		to = vma->fileh->ram->pagesize;
+	}
+	if (page_load_range(vma->fileh, vma->f_pgoffset + idx, from, to, &page) < 0)
 		return -1;
 
 	/* pin first: mapping may reclaim pages, this one must stay */
@@ -39,18 +48,29 @@ vma_range_valid(const VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages)
 	return pgoffset <= vma_pages && npages <= vma_pages - pgoffset;
 }
 
-int
-vma_pin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages, int flags)
+/*
+ * Pin pages [pgoffset, pgoffset + npages) for an access that starts at byte
+ * head of the first and ends at byte tail of the last (exclusive).
+ */
+static int
+vma_pin_pages(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages, size_t head,
+			  size_t tail, int flags)
 {
+	size_t		pagesize;
+
 	if (!vma_range_valid(vma, pgoffset, npages) || (flags & ~VMA_PIN_WRITE) != 0)
 	{
 		errno = EINVAL;
 		return -1;
 	}
 
+	pagesize = vma->fileh->ram->pagesize;
 	for (vm_pgoff_t i = 0; i < npages; i++)
 	{
-		if (vma_pin_page(vma, pgoffset + i, (flags & VMA_PIN_WRITE) != 0) < 0)
+		size_t		from = i == 0 ? head : 0;
+		size_t		to = i == npages - 1 ? tail : pagesize;
+
+		if (vma_pin_page(vma, pgoffset + i, from, to, (flags & VMA_PIN_WRITE) != 0) < 0)
 		{
 			int			saved = errno;
 
@@ -60,6 +80,32 @@ vma_pin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages, int flags)
 		}
 	}
 	return 0;
+}
+
+int
+vma_pin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages, int flags)
+{
+	size_t		pagesize = vma != NULL && vma->fileh != NULL ? vma->fileh->ram->pagesize : 0;
+
+	return vma_pin_pages(vma, pgoffset, npages, 0, pagesize, flags);
+}
+
+int
+vma_pin_bytes(VMA *vma, uint64_t offset, uint64_t len, int flags)
+{
+	size_t		pagesize;
+	vm_pgoff_t	first;
+
+	if (vma == NULL || vma->page_ismapped == NULL || len == 0 ||
+		offset + len < offset)
+	{
+		errno = EINVAL;
+		return -1;
+	}
+	pagesize = vma->fileh->ram->pagesize;
+	first = offset / pagesize;
+	return vma_pin_pages(vma, first, (offset + len - 1) / pagesize - first + 1,
+						 offset % pagesize, (offset + len - 1) % pagesize + 1, flags);
 }
 
 void

@@ -151,6 +151,19 @@ ram_slot_read(const RAM *ram, vm_pgoff_t slot, void *buf)
 }
 
 int
+ram_slot_write_range(const RAM *ram, vm_pgoff_t slot, size_t off, size_t len,
+					 const void *buf)
+{
+	ssize_t		n = pwrite(ram->memfd, buf, len, (off_t) (slot * ram->pagesize + off));
+
+	if (n == (ssize_t) len)
+		return 0;
+	if (n >= 0)
+		errno = EIO;
+	return -1;
+}
+
+int
 ram_slot_write(const RAM *ram, vm_pgoff_t slot, const void *buf)
 {
 	ssize_t		n = pwrite(ram->memfd, buf, ram->pagesize, (off_t) (slot * ram->pagesize));

@@ -29,6 +29,9 @@
  *    LOADED, unpinned and without undo records that need its bytes
  *    (page.c keeps this at every transition);
  *  - a page is mapped writable in a VMA only if page_write_allowed();
+ *  - a page has all its parts loaded (valid_parts) unless it is LOADED,
+ *    without undo records; a page partly loaded is mapped only while
+ *    pinned;
  *  - a page in state EMPTY exists only to keep undo records (and the slot
  *    they will be restored into); it is mapped nowhere, and its slot keeps
  *    the bytes it had when dropped, which records without a copy rely on,
@@ -91,6 +94,9 @@ int			ram_slot_alloc(RAM *ram, vm_pgoff_t *slot);
 void		ram_slot_free(RAM *ram, vm_pgoff_t slot);
 int			ram_slot_read(const RAM *ram, vm_pgoff_t slot, void *buf);
 int			ram_slot_write(const RAM *ram, vm_pgoff_t slot, const void *buf);
+/* Bytes [off, off + len) of a slot from buf. */
+int			ram_slot_write_range(const RAM *ram, vm_pgoff_t slot, size_t off,
+								 size_t len, const void *buf);
 
 /* ---- page table of a handle (pagetable.c) ---- */
 
@@ -192,6 +198,14 @@ page_write_allowed(const VMPage *page)
  * behind for it) or ENOMEM if no RAM slot could be had.
  */
 int			page_load(BigFileH *fileh, vm_pgoff_t pgoffset, VMPage **pagep);
+
+/*
+ * page_load() for a read of bytes [from, to) of the page: a page not in RAM
+ * loads only the parts covering them if the file can (loadblk_part); a
+ * partly loaded page lacking one of those parts grows into a whole one.
+ */
+int			page_load_range(BigFileH *fileh, vm_pgoff_t pgoffset, size_t from,
+							size_t to, VMPage **pagep);
 
 /*
  * Make the page writable at the current level: dirty, with the undo record

@@ -71,6 +71,28 @@ mock_loadblk(BigFile *file, blk_t blk, void *buf)
 }
 
 static int
+mock_loadblk_part(BigFile *file, blk_t blk, size_t off, size_t len, void *buf)
+{
+	struct mock_file *mf = mock_of(file);
+	size_t		start = blk * file->blksize + off;
+
+	check_block_in_range(mf, blk);
+	if (off % (file->blksize / 64) != 0 || len % (file->blksize / 64) != 0 ||
+		len == 0 || off + len > file->blksize)
+		test_fail(__FILE__, __LINE__, "loadblk_part of bytes %zu+%zu of a %zu-byte block",
+				  off, len, file->blksize);
+	mf->nloads[blk]++;
+	mf->nloads_part[blk]++;
+	errno = ERRNO_CLOBBER;
+	if (mf->fail_load[blk])
+		return -1;
+	if (start < mf->length)
+		memcpy((uint8_t *) buf + off, mf->data + start,
+			   mf->length - start < len ? mf->length - start : len);
+	return 0;
+}
+
+static int
 mock_storeblk(BigFile *file, blk_t blk, const void *buf)
 {
 	struct mock_file *mf = mock_of(file);
@@ -106,6 +128,19 @@ static const struct bigfile_ops mock_ops = {
 	.release = mock_release,
 };
 
+static const struct bigfile_ops mock_parts_ops = {
+	.loadblk = mock_loadblk,
+	.loadblk_part = mock_loadblk_part,
+	.storeblk = mock_storeblk,
+	.release = mock_release,
+};
+
+void
+mock_file_allow_parts(struct mock_file *mf)
+{
+	mf->file.file_ops = &mock_parts_ops;
+}
+
 struct mock_file *
 mock_file_new(size_t blksize, size_t nblocks)
 {
@@ -117,6 +152,7 @@ mock_file_new(size_t blksize, size_t nblocks)
 	mf->data = xcalloc(nblocks, blksize);
 	mf->length = nblocks * blksize;
 	mf->nloads = xcalloc(nblocks, sizeof(unsigned));
+	mf->nloads_part = xcalloc(nblocks, sizeof(unsigned));
 	mf->nstores = xcalloc(nblocks, sizeof(unsigned));
 	mf->fail_load = xcalloc(nblocks, sizeof(bool));
 	mf->fail_store = xcalloc(nblocks, sizeof(bool));
@@ -130,6 +166,7 @@ mock_file_free(struct mock_file *mf)
 {
 	free(mf->data);
 	free(mf->nloads);
+	free(mf->nloads_part);
 	free(mf->nstores);
 	free(mf->fail_load);
 	free(mf->fail_store);

@@ -7,7 +7,8 @@
  * of a block and leaves the rest of its buffer as it was (the loadblk
  * contract hands it zeroed memory), and storeblk extends the length to the
  * end of the block it stores.  A new file's length is all its blocks.  The mock counts loadblk/storeblk calls per block, logs the
- * order of storeblk calls, and fails loadblk/storeblk for chosen blocks.
+ * order of storeblk calls, and fails loadblk/storeblk for chosen blocks
+ * (loadblk_part, when the file has it, fails with loadblk).
  * Both operations clobber errno, to catch a fault handler that lets errno
  * change.
  */
@@ -26,7 +27,8 @@ struct mock_file
 	size_t		nblocks;		/* the most blocks the file may hold */
 	uint8_t    *data;			/* nblocks * blksize bytes, zero past length */
 	size_t		length;			/* bytes stored */
-	unsigned   *nloads;			/* loadblk calls, per block */
+	unsigned   *nloads;			/* loadblk and loadblk_part calls, per block */
+	unsigned   *nloads_part;	/* of those, loadblk_part calls */
 	unsigned   *nstores;		/* storeblk calls, per block */
 	bool	   *fail_load;		/* loadblk of this block fails */
 	bool	   *fail_store;		/* storeblk of this block fails */
@@ -39,6 +41,12 @@ struct mock_file
 /* A file of nblocks blocks of generation 0.  Never returns NULL. */
 struct mock_file *mock_file_new(size_t blksize, size_t nblocks);
 void		mock_file_free(struct mock_file *mf);
+
+/*
+ * Give the file loadblk_part, so that small read pins load only parts of a
+ * page (a file without it always loads whole blocks).
+ */
+void		mock_file_allow_parts(struct mock_file *mf);
 
 /* Byte off of block blk in generation gen of the file. */
 uint8_t		mock_byte(uint64_t blk, size_t off, unsigned gen);

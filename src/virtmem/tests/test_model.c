@@ -131,11 +131,14 @@ struct model_pin
 	struct model_mapping *map;
 	vm_pgoff_t	first;			/* relative to the mapping */
 	vm_pgoff_t	npages;
+	size_t		head;			/* bytes pinned: from head of the first page */
+	size_t		tail;			/* to tail of the last (exclusive) */
 };
 
 struct model_handle
 {
 	struct mock_file *mf;
+	bool		parts;			/* the file has loadblk_part */
 	BigFileH	fileh;
 	uint8_t    *file;			/* what the file must hold */
 	size_t		length;			/* its length in bytes */
@@ -201,6 +204,7 @@ struct model
 	unsigned	total_weight;
 	size_t		last_npages;
 	uint8_t    *scratch;		/* a page's worth */
+	uint8_t    *mask;			/* a page's worth, for bytes_to_check() */
 	struct model_progress *progress;
 };
 
@@ -447,13 +451,64 @@ model_failed_write_pin(struct model *m, struct model_handle *mh, vm_pgoff_t firs
 }
 
 static void
-hold_pin(struct model_handle *mh, struct model_mapping *map, vm_pgoff_t idx, vm_pgoff_t n)
+hold_pin(struct model_handle *mh, struct model_mapping *map, vm_pgoff_t idx, vm_pgoff_t n,
+		 size_t head, size_t tail)
 {
 	struct model_pin *pin = &mh->pins[mh->npins++];
 
 	pin->map = map;
 	pin->first = idx;
 	pin->npages = n;
+	pin->head = head;
+	pin->tail = tail;
+}
+
+/*
+ * Which bytes of file page p a mapping must show as the model's view: all
+ * of them, unless the file loads parts and p is pinned, when only the bytes
+ * of its pins are sure to be loaded (a page partly loaded is mapped only
+ * while pinned, and only its pinned bytes may be read).  mask: a byte per
+ * byte of the page, 1 where it must match.
+ */
+static void
+bytes_to_check(const struct model *m, const struct model_handle *mh, vm_pgoff_t p,
+			   uint8_t *mask)
+{
+	bool		pinned = false;
+
+	memset(mask, 0, m->pagesize);
+	for (unsigned i = 0; i < mh->npins; i++)
+	{
+		const struct model_pin *pin = &mh->pins[i];
+		vm_pgoff_t	first = pin->map->first + pin->first;
+		size_t		from,
+					to;
+
+		if (p < first || p >= first + pin->npages)
+			continue;
+		pinned = true;
+		from = p == first ? pin->head : 0;
+		to = p == first + pin->npages - 1 ? pin->tail : m->pagesize;
+		memset(mask + from, 1, to - from);
+	}
+	if (!mh->parts || !pinned || mh->pages[p].dirty)
+		memset(mask, 1, m->pagesize);
+}
+
+/* check_bytes() of a mapped page p, where bytes_to_check() says. */
+static void
+check_mapped_bytes(struct model *m, const struct model_handle *mh, const uint8_t *actual,
+				   const char *what, unsigned h, vm_pgoff_t p)
+{
+	const uint8_t *expected = view(m, mh, p);
+
+	bytes_to_check(m, mh, p, m->mask);
+	for (size_t off = 0; off < m->pagesize; off++)
+	{
+		if (m->mask[off] && actual[off] != expected[off])
+			MODEL_FAIL("%s: handle %u page %ju byte %zu is 0x%02x, the model says 0x%02x",
+					   what, h, (uintmax_t) p, off, actual[off], expected[off]);
+	}
 }
 
 static void
@@ -497,20 +552,41 @@ do_read(struct model *m, unsigned h, struct model_mapping *map, vm_pgoff_t idx, 
 
 	if (way == BY_PIN)
 	{
+		size_t		head = 0;
+		size_t		tail = m->pagesize;
+		int			rc;
+
 		if (keep_pin && mh->npins == MODEL_MAX_PINS)
 			keep_pin = false;
-		if (vma_pin(&map->vma, idx, n, 0) != 0)
+		/* a range of bytes: a file that loads parts may load only those */
+		if (rng_chance(50))
+		{
+			head = rng_below(m->pagesize);
+			tail = n == 1 ? rng_between(head + 1, m->pagesize) : rng_between(1, m->pagesize);
+			rc = vma_pin_bytes(&map->vma, idx * m->pagesize + head,
+							   (n - 1) * m->pagesize + tail - head, 0);
+		}
+		else
+			rc = vma_pin(&map->vma, idx, n, 0);
+		if (rc != 0)
 		{
 			check_failure(m, mh, first, n, errno, false, "read pin");
 			return;
 		}
 		for (vm_pgoff_t i = 0; i < n; i++)
-			check_bytes(m, mapped_addr(m, map, idx + i), view(m, mh, first + i),
-						"read by pin", h, first + i);
+		{
+			size_t		from = i == 0 ? head : 0;
+			size_t		to = i == n - 1 ? tail : m->pagesize;
+
+			if (memcmp(mapped_addr(m, map, idx + i) + from, view(m, mh, first + i) + from,
+					   to - from) != 0)
+				check_bytes(m, mapped_addr(m, map, idx + i), view(m, mh, first + i),
+							"read by pin", h, first + i);
+		}
 		if (faults_served() != faults)
 			MODEL_FAIL("reading pinned pages faulted");
 		if (keep_pin)
-			hold_pin(mh, map, idx, n);
+			hold_pin(mh, map, idx, n, head, tail);
 		else
 			vma_unpin(&map->vma, idx, n);
 		return;
@@ -540,7 +616,7 @@ do_read(struct model *m, unsigned h, struct model_mapping *map, vm_pgoff_t idx, 
 			expect_faults_in(addr, m->pagesize);
 			memcpy(m->scratch, addr, m->pagesize);
 		}
-		check_bytes(m, m->scratch, view(m, mh, first + i), "read", h, first + i);
+		check_mapped_bytes(m, mh, m->scratch, "read", h, first + i);
 	}
 }
 
@@ -575,7 +651,7 @@ do_write(struct model *m, unsigned h, struct model_mapping *map, vm_pgoff_t idx,
 		if (faults_served() != faults)
 			MODEL_FAIL("writing pages pinned for writing faulted");
 		if (keep_pin)
-			hold_pin(mh, map, idx, n);
+			hold_pin(mh, map, idx, n, 0, m->pagesize);
 		else
 			vma_unpin(&map->vma, idx, n);
 		return;
@@ -1146,8 +1222,8 @@ op_load_failure(struct model *m, unsigned h)
 		{
 			if (write)
 				model_dirty(m, mh, map->first + idx);
-			check_bytes(m, addr, view(m, mh, map->first + idx),
-						"served despite a failing loadblk", h, map->first + idx);
+			check_mapped_bytes(m, mh, addr, "served despite a failing loadblk", h,
+							   map->first + idx);
 		}
 	}
 	mh->mf->fail_load[map->first + fail_idx] = false;
@@ -1278,8 +1354,7 @@ check_model(struct model *m)
 				if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t) m->pagesize)
 					MODEL_FAIL("handle %u page %ju is marked mapped but cannot be read",
 							   h, (uintmax_t) (map->first + idx));
-				check_bytes(m, m->scratch, view(m, mh, map->first + idx), "mapped page",
-							h, map->first + idx);
+				check_mapped_bytes(m, mh, m->scratch, "mapped page", h, map->first + idx);
 			}
 		}
 	}
@@ -1312,6 +1387,7 @@ model_setup(struct model *m)
 	m->nhandles = (unsigned) rng_between(2, MODEL_MAX_HANDLES);
 	m->cap = rng_between(MODEL_MIN_CAP, MODEL_MAX_CAP);
 	m->scratch = xmalloc(m->pagesize);
+	m->mask = xmalloc(m->pagesize);
 
 	/* each run leaves out or stresses some operations (swarm testing) */
 	m->total_weight = 0;
@@ -1334,6 +1410,9 @@ model_setup(struct model *m)
 
 		memset(mh, 0, sizeof(*mh));
 		mh->mf = mock_file_new(m->pagesize, m->nblocks);
+		mh->parts = rng_chance(50);
+		if (mh->parts)
+			mock_file_allow_parts(mh->mf);
 		mh->file = copy_of(mh->mf->data, size);
 		mh->length = size;
 		if (rng_chance(50))
@@ -1372,6 +1451,7 @@ model_teardown(struct model *m)
 	}
 	ram_close(m->ram);
 	free(m->scratch);
+	free(m->mask);
 }
 
 static void
