@@ -9,7 +9,8 @@ packages=(
 	build-essential clang libclang-rt-14-dev valgrind gdb rsync
 	postgresql-15 postgresql-server-dev-15 postgresql-contrib
 	postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-	libipc-run-perl
+	libipc-run-perl python3
+	debhelper dpkg-dev fakeroot postgresql-server-dev-all
 )
 
 missing=()

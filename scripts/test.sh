@@ -71,6 +71,7 @@ run core as_postgres make -s check-core
 run core-asan as_postgres make -s check-core-asan
 run core-valgrind as_postgres make -s check-core-valgrind
 run fuzz as_postgres make -s fuzz
+run meta python3 scripts/check-meta.py
 
 # The PostgreSQL suites share one throwaway cluster; each runs even when an
 # earlier one failed.  A backend killed by a signal fails the run.
@@ -80,13 +81,14 @@ as_postgres pg_virtualenv -o max_prepared_transactions=10 bash -c '
 	make -s installcheck ISOLATION= TAP_TESTS= >regress.out 2>&1; echo $? >regress.rc
 	[ -z "$(ls specs/*.spec 2>/dev/null)" ] || { make -s installcheck REGRESS= TAP_TESTS= >isolation.out 2>&1; echo $? >isolation.rc; }
 	[ -z "$(ls t/*.pl 2>/dev/null)" ] || { make -s prove-installcheck >tap.out 2>&1; echo $? >tap.rc; }
+	python3 scripts/check-reference.py >reference.out 2>&1; echo $? >reference.rc
 	if grep -E "terminated by signal|server process .* was terminated" "$pglog" >crash.out; then
 		echo "0 passed, 1 failed" >>crash.out; echo 1 >crash.rc
 	else
 		echo "1 passed, 0 failed" >>crash.out; echo 0 >crash.rc
 	fi
 '
-for suite in regress isolation tap crash; do
+for suite in regress isolation tap reference crash; do
 	[ -f "$work/$suite.out" ] || continue
 	cat "$work/$suite.out"
 	[ -f "$work/regression.diffs" ] && [ "$suite" = regress ] && head -n 200 "$work/regression.diffs"
