@@ -96,5 +96,9 @@ for suite in regress isolation tap reference crash; do
 	count "$suite" "$work/$suite.out" "$(cat "$work/$suite.rc" 2>/dev/null || echo 1)"
 done
 
+# the Debian package: built from the source tree, installed in place of
+# the build above, tested, then that build reinstalled
+run deb bash "$work/scripts/test-deb.sh" "$src" "$work"
+
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]
