@@ -7,9 +7,9 @@ Every ```sql block runs, in the order of the file, in one fresh database
 ```output block that follows it.  Every function of the extension (pg_proc
 members by pg_depend) that users call by name needs a "### name(...)"
 entry: the functions PostgreSQL calls for us (type input and output,
-operators, operator classes, aggregate steps) need none.  Needs the
-server PG* points at, with bigarray installed.  Prints one line per check
-and "N passed, M failed".
+operators, operator classes, aggregate steps, planner support) need none.
+Needs the server PG* points at, with bigarray installed.  Prints one line
+per check and "N passed, M failed".
 
     python3 scripts/check-reference.py [doc/reference.md]
 """
@@ -20,7 +20,7 @@ import sys
 DB = 'bigarray_reference'
 
 # the functions users call by name: not those PostgreSQL calls for the
-# type, its operators and operator classes, and aggregates
+# type, its operators and operator classes, aggregates and the planner
 DOCUMENTED_FUNCTIONS = """
 SELECT DISTINCT p.proname
 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_proc p ON p.oid = d.objid
@@ -30,6 +30,7 @@ WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype = 'e'
         t.typoutput::oid, t.typreceive::oid, t.typsend::oid, t.typmodin::oid,
         t.typmodout::oid, t.typanalyze::oid, t.typsubscript::oid))
   AND NOT EXISTS (SELECT FROM pg_catalog.pg_operator o WHERE o.oprcode::oid = p.oid)
+  AND NOT EXISTS (SELECT FROM pg_catalog.pg_proc s WHERE s.prosupport::oid = p.oid)
   AND NOT EXISTS (SELECT FROM pg_catalog.pg_amproc a WHERE a.amproc::oid = p.oid)
   AND NOT EXISTS (SELECT FROM pg_catalog.pg_aggregate a WHERE p.oid IN (a.aggtransfn::oid,
         a.aggfinalfn::oid, a.aggcombinefn::oid, a.aggserialfn::oid,
