@@ -69,7 +69,7 @@ PG_CPPFLAGS = -I$(CURDIR)/include -isystem $(shell $(PG_CONFIG) --includedir-ser
 PG_CFLAGS = -Wall -Wextra $(WERROR) -Wno-unused-parameter
 SHLIB_LINK_INTERNAL = $(CORE_LIB)
 SHLIB_LINK = -Wl,--version-script=bigarray.map
-EXTRA_CLEAN = $(CORE_CLEAN) bigarray.map tmp_check $(EXTENSION)-$(EXTVERSION).zip
+EXTRA_CLEAN = $(CORE_CLEAN) bigarray.map tmp_check
 
 EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
 
