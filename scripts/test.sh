@@ -2,8 +2,10 @@
 # scripts/test.sh - install what is needed, build, and run every test suite.
 #
 # Runs the virtmem core's C tests (as built, under ASan+UBSan, under
-# valgrind), then pg_regress, isolation and TAP suites on a throwaway
-# cluster.  The last line sums every suite: "N passed, M failed".
+# valgrind), the fuzzer, the META.json check, then pg_regress, isolation
+# and TAP suites and doc/reference.md's examples on a throwaway cluster,
+# and last the Debian package, installed and tested (scripts/test-deb.sh).
+# The last line sums every suite: "N passed, M failed".
 # As root on Debian 12.  The suites run in a copy of the tree owned by the
 # postgres user, because PostgreSQL refuses to run as root and the isolation
 # and TAP suites write into the tree.
