@@ -1,7 +1,11 @@
 # Makefile - the bigarray extension (PGXS) and its virtmem core.
 #
 #   make / make install      build and install the extension
-#   make installcheck        pg_regress, isolation and TAP tests (needs a server)
+#   make installcheck        pg_regress and isolation tests against the server
+#                            PG* points at (pgTAP tests skipped, with a
+#                            message, where pgTAP is not installed)
+#   make prove-installcheck  the TAP tests (t/*.pl; each makes its own clusters)
+#   make dist                bigarray-<version>.zip of HEAD, for PGXN
 #   make core                src/virtmem/libvirtmem.a, the PostgreSQL-free core
 #                            (and libvirtmem-fault.a, its SIGSEGV handler)
 #   make check-core          the core's C tests (also -asan, -valgrind variants)
@@ -38,11 +42,23 @@ OBJS = \
 	src/textform.o \
 	src/type.o
 
-REGRESS = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
+REGRESS_ALL = $(basename $(notdir $(sort $(wildcard sql/*.sql))))
+# The tests that need pgTAP run where the server offers it; elsewhere
+# installcheck says so and runs the others.  The server is asked only when
+# a test target expands $(REGRESS), once.
+REGRESS_PGTAP = $(basename $(notdir $(shell grep -il 'create extension.*pgtap' sql/*.sql)))
+pgtap_available = $(eval pgtap_available := $(shell '$(bindir)/psql' -XAtq -d postgres \
+	-c "SELECT count(*) FROM pg_catalog.pg_available_extensions WHERE name = 'pgtap'" 2>/dev/null))$(pgtap_available)
+REGRESS = $(if $(filter 0,$(pgtap_available)),$(filter-out $(REGRESS_PGTAP),$(REGRESS_ALL)),$(REGRESS_ALL))
 REGRESS_OPTS = --load-extension=bigarray
+REGRESS_PREP = pgtap-notice
 ISOLATION = $(basename $(notdir $(sort $(wildcard specs/*.spec))))
 ISOLATION_OPTS = --load-extension=bigarray
-ifneq ($(wildcard t/*.pl),)
+# The TAP tests start clusters of their own (one writes a 512 MiB array),
+# which a user checking an installation does not expect from installcheck:
+# they run by "make prove-installcheck", or by installcheck when named
+# (PROVE_TESTS=t/...) or asked for (TAP_TESTS=1).
+ifneq ($(PROVE_TESTS),)
 TAP_TESTS = 1
 endif
 
@@ -57,7 +73,9 @@ PG_CPPFLAGS = -I$(CURDIR)/include -isystem $(shell $(PG_CONFIG) --includedir-ser
 PG_CFLAGS = -Wall -Wextra $(WERROR) -Wno-unused-parameter
 SHLIB_LINK_INTERNAL = $(CORE_LIB)
 SHLIB_LINK = -Wl,--version-script=bigarray.map
-EXTRA_CLEAN = $(CORE_CLEAN) bigarray.map
+EXTRA_CLEAN = $(CORE_CLEAN) bigarray.map tmp_check
+
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -82,6 +100,19 @@ bigarray--0.2.sql: bigarray--0.1.sql bigarray--0.1--0.2.sql
 	  echo '-- bigarray--0.1--0.2.sql; edit those.'; \
 	  cat bigarray--0.1.sql; \
 	  grep -v '^\\echo Use "ALTER EXTENSION' bigarray--0.1--0.2.sql; } >$@
+
+.PHONY: pgtap-notice prove-installcheck dist
+pgtap-notice:
+	@$(if $(filter 0,$(pgtap_available)),echo 'installcheck: pgTAP is not installed on the server; skipping $(filter $(REGRESS_PGTAP),$(REGRESS_ALL)) (install postgresql-15-pgtap to run them)',:)
+
+prove-installcheck:
+	$(prove_installcheck)
+
+# The release archive is HEAD as committed: refuse when tracked files
+# differ from it, since the archive would not be what was tested.
+dist:
+	@git diff --quiet HEAD -- || { echo 'dist: uncommitted changes to tracked files; commit or stash them first' >&2; exit 1; }
+	git archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(EXTENSION)-$(EXTVERSION).zip HEAD
 
 .PHONY: soak
 soak:

@@ -9,8 +9,9 @@ packages=(
 	build-essential clang libclang-rt-14-dev valgrind gdb rsync
 	postgresql-15 postgresql-server-dev-15 postgresql-contrib
 	postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
-	libipc-run-perl
+	libipc-run-perl python3
 	python3-psycopg python3-numpy python3-pytest python3-tqdm
+	debhelper dpkg-dev fakeroot postgresql-server-dev-all
 )
 
 missing=()

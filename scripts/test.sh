@@ -2,8 +2,10 @@
 # scripts/test.sh - install what is needed, build, and run every test suite.
 #
 # Runs the virtmem core's C tests (as built, under ASan+UBSan, under
-# valgrind), then pg_regress, isolation, TAP and the Python client's pytest
-# suites on a throwaway cluster.  The last line sums every suite: "N passed, M failed".
+# valgrind), the fuzzer, the META.json check, then pg_regress, isolation,
+# TAP and the Python client's pytest suites and doc/reference.md's examples
+# on a throwaway cluster, and last the Debian package, installed and tested
+# (scripts/test-deb.sh).  The last line sums every suite: "N passed, M failed".
 # As root on Debian 12.  The suites run in a copy of the tree owned by the
 # postgres user, because PostgreSQL refuses to run as root and the isolation
 # and TAP suites write into the tree.
@@ -71,6 +73,7 @@ run core as_postgres make -s check-core
 run core-asan as_postgres make -s check-core-asan
 run core-valgrind as_postgres make -s check-core-valgrind
 run fuzz as_postgres make -s fuzz
+run meta python3 scripts/check-meta.py
 
 # The PostgreSQL suites share one throwaway cluster; each runs even when an
 # earlier one failed.  A backend killed by a signal fails the run.
@@ -79,22 +82,27 @@ as_postgres pg_virtualenv -o max_prepared_transactions=10 bash -c '
 	pglog=$(dirname "$PG_CLUSTER_CONF_ROOT")/log/postgresql-15-regress.log
 	make -s installcheck ISOLATION= TAP_TESTS= >regress.out 2>&1; echo $? >regress.rc
 	[ -z "$(ls specs/*.spec 2>/dev/null)" ] || { make -s installcheck REGRESS= TAP_TESTS= >isolation.out 2>&1; echo $? >isolation.rc; }
-	[ -z "$(ls t/*.pl 2>/dev/null)" ] || { make -s installcheck REGRESS= ISOLATION= >tap.out 2>&1; echo $? >tap.rc; }
+	[ -z "$(ls t/*.pl 2>/dev/null)" ] || { make -s prove-installcheck >tap.out 2>&1; echo $? >tap.rc; }
 	# the Python client (python/tests/conftest.py ends with "N passed, M failed")
 	(cd python && /usr/bin/python3 -m pytest -p no:cacheprovider -q -rfE) >python.out 2>&1; echo $? >python.rc
+	python3 scripts/check-reference.py >reference.out 2>&1; echo $? >reference.rc
 	if grep -E "terminated by signal|server process .* was terminated" "$pglog" >crash.out; then
 		echo "0 passed, 1 failed" >>crash.out; echo 1 >crash.rc
 	else
 		echo "1 passed, 0 failed" >>crash.out; echo 0 >crash.rc
 	fi
 '
-for suite in regress isolation tap python crash; do
+for suite in regress isolation tap python reference crash; do
 	[ -f "$work/$suite.out" ] || continue
 	cat "$work/$suite.out"
 	[ -f "$work/regression.diffs" ] && [ "$suite" = regress ] && head -n 200 "$work/regression.diffs"
 	[ -f "$work/output_iso/regression.diffs" ] && [ "$suite" = isolation ] && head -n 200 "$work/output_iso/regression.diffs"
 	count "$suite" "$work/$suite.out" "$(cat "$work/$suite.rc" 2>/dev/null || echo 1)"
 done
+
+# the Debian package: built from the source tree, installed in place of
+# the build above, tested, then that build reinstalled
+run deb bash "$work/scripts/test-deb.sh" "$src" "$work"
 
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]
