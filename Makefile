@@ -1,6 +1,7 @@
 # Makefile - the bigarray extension (PGXS) and its virtmem core.
 #
-#   make / make install      build and install the extension
+#   make / make install      build and install the extension (and, from
+#                            dist/, bigarray_dist: arrays over several nodes)
 #   make installcheck        pg_regress, isolation and TAP tests (needs a server)
 #   make core                src/virtmem/libvirtmem.a, the PostgreSQL-free core
 #                            (and libvirtmem-fault.a, its SIGSEGV handler)
@@ -78,6 +79,13 @@ bigarray--0.2.sql: bigarray--0.1.sql bigarray--0.1--0.2.sql
 	  echo '-- bigarray--0.1--0.2.sql; edit those.'; \
 	  cat bigarray--0.1.sql; \
 	  grep -v '^\\echo Use "ALTER EXTENSION' bigarray--0.1--0.2.sql; } >$@
+
+# bigarray_dist (dist/, SQL only) installs with the main extension, so the
+# TAP tests that build multi-node clusters find it.
+install: install-dist
+.PHONY: install-dist
+install-dist:
+	$(MAKE) -C dist install
 
 .PHONY: soak
 soak:
