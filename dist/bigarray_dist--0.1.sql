@@ -131,7 +131,7 @@ COMMENT ON FUNCTION @extschema@.node_connstr(text, int4) IS
 CREATE FUNCTION @extschema@.node_failure(cluster text, message text) RETURNS void
 	LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-	node_db text := pg_catalog.substring(message FROM '\[([^]]*)\]');
+	node_db text := pg_catalog.substring(message, '\[([^]]*)\]');
 BEGIN
 	IF message ~ '(PQconnect|connection|server closed|could not connect|lost)' THEN
 		RAISE EXCEPTION 'bigarray_dist: data node "%" of cluster "%" is unreachable', node_db, cluster
