@@ -8,3 +8,9 @@ BENCH_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 .PHONY: bench
 bench:
 	bash $(BENCH_DIR)/run.sh
+
+# `make bench-dist`: the sum of an array split over 3 data nodes
+# (bigarray_dist) against the same array on one node (bench/dist.sh).
+.PHONY: bench-dist
+bench-dist:
+	bash $(BENCH_DIR)/dist.sh
