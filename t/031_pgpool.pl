@@ -1,6 +1,6 @@
 # Reads over standbys: pgpool-II in front of a primary and two streaming
-# standbys.  bigarray's reading functions, listed in pgpool's
-# read_only_function_list, are balanced statement by statement over the
+# standbys.  bigarray's reading functions (STABLE: pgpool reads their
+# volatility from pg_proc) are balanced statement by statement over the
 # standbys (each standby's log shows some); writes go to the primary (a
 # standby would refuse them with 25006; no standby logs one); and with
 # synchronous_commit = remote_apply on both standbys a read through pgpool
@@ -75,7 +75,6 @@ health_check_period = 0
 failover_on_backend_error = off
 load_balance_mode = on
 statement_level_load_balance = on
-read_only_function_list = 'ba_get,ba_get_int8,ba_slice,ba_slice_int8,ba_sum,ba_min,ba_max,ba_mean,ba_dot,ba_size,ba_shape,ba_dtype,ba_ndim,ba_to_array,ba_to_array_int8,ba_to_bytea,ba_unnest'
 $backends});
 append_to_file("$dir/pcp.conf", '');
 my $pgpool = IPC::Run::start([ $pgpool_bin, '-n', '-D', '-f', "$dir/pgpool.conf", '-F', "$dir/pcp.conf" ],
