@@ -34,6 +34,10 @@
 
 COMMENT ON SCHEMA @extschema@ IS
 	'bigarray_dist: bigarrays over several data nodes (router side)';
+-- Every function runs with its caller's rights, so reaching them gives
+-- nothing: the tables' privileges (granted by the administrator) and each
+-- array's large object decide.
+GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;
 
 -- the catalog of split arrays ---------------------------------------------------
 

@@ -11,6 +11,9 @@
  *   parts   this node's part of each distributed array: its blocks of
  *           first-axis rows, concatenated in block order
  *   quota   this node's byte cap (no row: no cap), checked at every create
+ *           against the bytes column of keyed and parts (arrays made
+ *           through bigarray_dist never change size), so the check opens no
+ *           array and needs no right on other roles' arrays
  *   committed  the gids of two-phase writes committed here, so that a
  *           recovering router can tell a committed write from an aborted one
  *
@@ -29,14 +32,16 @@
 
 CREATE TABLE @extschema@.keyed (
 	key text PRIMARY KEY,
-	a bigarray NOT NULL
+	a bigarray NOT NULL,
+	bytes int8 NOT NULL
 );
 COMMENT ON TABLE @extschema@.keyed IS
 	'bigarray_dist: arrays of the by-key layout stored on this node, one per key';
 
 CREATE TABLE @extschema@.parts (
 	name text PRIMARY KEY,
-	a bigarray NOT NULL
+	a bigarray NOT NULL,
+	bytes int8 NOT NULL
 );
 COMMENT ON TABLE @extschema@.parts IS
 	'bigarray_dist: this node''s part (its blocks of first-axis rows) of each distributed array';
@@ -98,19 +103,26 @@ END $$;
 COMMENT ON FUNCTION @extschema@.part_array(text) IS
 	'bigarray_dist: this node''s part of a distributed array (42704 if none)';
 
-CREATE FUNCTION @extschema@.array_bytes(a bigarray) RETURNS int8
-	LANGUAGE sql STABLE STRICT SET search_path = pg_catalog, pg_temp
-BEGIN ATOMIC
-	SELECT ba_size(a) * t.typlen FROM pg_type t WHERE t.oid = ba_dtype(a);
-END;
-COMMENT ON FUNCTION @extschema@.array_bytes(bigarray) IS
-	'bigarray_dist: bytes of elements an array holds';
+CREATE FUNCTION @extschema@.array_bytes(dtype regtype, shape int8[]) RETURNS int8
+	LANGUAGE plpgsql STABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+	bytes int8;
+	extent int8;
+BEGIN
+	SELECT t.typlen INTO bytes FROM pg_catalog.pg_type t WHERE t.oid = dtype;
+	FOREACH extent IN ARRAY shape LOOP
+		bytes := bytes * extent;
+	END LOOP;
+	RETURN bytes;
+END $$;
+COMMENT ON FUNCTION @extschema@.array_bytes(regtype, int8[]) IS
+	'bigarray_dist: bytes of elements an array of this dtype and shape holds';
 
 CREATE FUNCTION @extschema@.used_bytes() RETURNS int8
 	LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-	SELECT coalesce(sum(@extschema@.array_bytes(u.a)), 0)::int8
-	FROM (SELECT k.a FROM @extschema@.keyed k UNION ALL SELECT p.a FROM @extschema@.parts p) u;
+	SELECT coalesce(sum(u.bytes), 0)::int8
+	FROM (SELECT k.bytes FROM @extschema@.keyed k UNION ALL SELECT p.bytes FROM @extschema@.parts p) u;
 END;
 COMMENT ON FUNCTION @extschema@.used_bytes() IS
 	'bigarray_dist: bytes of elements held by this node''s keyed arrays and parts';
@@ -124,17 +136,13 @@ DECLARE
 	cap int8;
 	want int8;
 	used int8;
-	extent int8;
 BEGIN
 	PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('bigarray_dist_node.quota'));
 	SELECT q.max_bytes INTO cap FROM @extschema@.quota q;
 	IF cap IS NULL THEN
 		RETURN;
 	END IF;
-	SELECT t.typlen INTO want FROM pg_catalog.pg_type t WHERE t.oid = dtype;
-	FOREACH extent IN ARRAY shape LOOP
-		want := want * extent;
-	END LOOP;
+	want := @extschema@.array_bytes(dtype, shape);
 	used := @extschema@.used_bytes();
 	IF used + want > cap THEN
 		RAISE EXCEPTION 'bigarray_dist: node quota exceeded'
@@ -173,7 +181,8 @@ BEGIN
 		RAISE EXCEPTION 'bigarray_dist: key, dtype and shape must not be NULL' USING ERRCODE = '22004';
 	END IF;
 	PERFORM @extschema@.check_quota(dtype, shape);
-	INSERT INTO @extschema@.keyed (key, a) VALUES (key, @extschema@.new_array(dtype, shape))
+	INSERT INTO @extschema@.keyed (key, a, bytes)
+		VALUES (key, @extschema@.new_array(dtype, shape), @extschema@.array_bytes(dtype, shape))
 		RETURNING a::text INTO handle;
 	RETURN handle;
 END $$;
@@ -288,7 +297,8 @@ BEGIN
 		RAISE EXCEPTION 'bigarray_dist: name, dtype and shape must not be NULL' USING ERRCODE = '22004';
 	END IF;
 	PERFORM @extschema@.check_quota(dtype, shape);
-	INSERT INTO @extschema@.parts (name, a) VALUES (name, @extschema@.new_array(dtype, shape))
+	INSERT INTO @extschema@.parts (name, a, bytes)
+		VALUES (name, @extschema@.new_array(dtype, shape), @extschema@.array_bytes(dtype, shape))
 		RETURNING a::text INTO handle;
 	RETURN handle;
 END $$;
@@ -396,3 +406,7 @@ COMMENT ON FUNCTION @extschema@.is_committed(text) IS
 
 COMMENT ON SCHEMA @extschema@ IS
 	'bigarray_dist_node: the data-node side of bigarray_dist';
+-- Every function runs with its caller's rights, so reaching them gives
+-- nothing: the tables' privileges (granted by the administrator) and each
+-- array's large object decide.
+GRANT USAGE ON SCHEMA @extschema@ TO PUBLIC;

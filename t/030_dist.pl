@@ -6,7 +6,8 @@
 # matches a float8[] reference on the router.  A data node killed mid-way
 # gives 08006 naming it; a write across nodes then is kept on the nodes
 # before it in per-node mode and on none in two-phase mode; bad_recover
-# settles prepared writes a router crash left behind.
+# settles prepared writes a router crash left behind.  A role needs USAGE
+# on the cluster and, on the nodes, the tables' and each array's privileges.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -226,6 +227,34 @@ is(rq(q{SELECT bad_get('b', 1) || ',' || bad_get('b', 131073) || ',' || bad_get(
 	'after: committed on every node it was prepared on, or rolled back everywhere');
 is(join(',', map { $nodes[$_]->safe_psql("d$_", 'SELECT count(*) FROM pg_prepared_xacts') } 0 .. 2),
 	'0,0,0', 'no prepared transaction left');
+
+# ---- least privilege: the nodes decide, as the calling role ----------------------
+
+$_->safe_psql('postgres', 'CREATE ROLE app LOGIN') for ($router, @nodes);
+sub as_app
+{
+	$router->safe_psql('postgres', "SET search_path = public, bigarray_dist; $_[0]",
+		extra_params => [ '-U', 'app' ]);
+}
+my $create = q{SELECT outcome($$SELECT bigarray_dist.bad_keyed_create('dc', 'mine', 'float8', '{10}')$$)};
+is(as_app($create), '42501: permission denied for foreign server dc',
+	'without USAGE on the cluster a role cannot call through it');
+$router->safe_psql('postgres', 'GRANT USAGE ON FOREIGN SERVER dc TO app');
+like(as_app($create), qr/^42501: .* REMOTE ERROR: permission denied for table keyed$/,
+	'with it, the node still refuses a role it granted nothing');
+# the grants the README gives (the quota reads parts too)
+$nodes[$_]->safe_psql("d$_", 'GRANT SELECT, INSERT, DELETE ON bigarray_dist_node.keyed,
+	bigarray_dist_node.parts, bigarray_dist_node.committed TO app') for 0 .. 2;
+is(as_app($create), 'ok', 'granted the tables, the role creates an array');
+is(as_app(q{SELECT bad_keyed_sum('dc', 'mine')}), '0', 'and reads it');
+rq(q{SELECT bad_keyed_create('dc', 'theirs', 'float8', '{10}')});
+like(as_app(q{SELECT outcome($$SELECT bigarray_dist.bad_keyed_get('dc', 'theirs', 1)$$)}),
+	qr/^42501: .* REMOTE ERROR: permission denied for large object \d+$/,
+	'but not an array another role owns');
+like(as_app(q{SELECT outcome($$SELECT bigarray_dist.bad_keyed_drop('dc', 'theirs')$$)}), qr/^42501: /,
+	'nor drop it');
+rq(q{SELECT bad_keyed_drop('dc', 'theirs')});
+as_app(q{SELECT bad_keyed_drop('dc', 'mine')});
 
 rq(q{SELECT bad_drop('a'), bad_drop('b'), bad_drop('c')});
 is(join(',', map { $nodes[$_]->safe_psql("d$_", 'SELECT count(*) FROM bigarray_dist_node.parts') } 0 .. 2)
