@@ -1,6 +1,7 @@
 # Makefile - the bigarray extension (PGXS) and its virtmem core.
 #
-#   make / make install      build and install the extension
+#   make / make install      build and install the extension (and, from
+#                            dist/, bigarray_dist: arrays over several nodes)
 #   make installcheck        pg_regress and isolation tests against the server
 #                            PG* points at (pgTAP tests skipped, with a
 #                            message, where pgTAP is not installed)
@@ -113,6 +114,13 @@ prove-installcheck:
 dist:
 	@git diff --quiet HEAD -- || { echo 'dist: uncommitted changes to tracked files; commit or stash them first' >&2; exit 1; }
 	git archive --format=zip --prefix=$(EXTENSION)-$(EXTVERSION)/ -o $(EXTENSION)-$(EXTVERSION).zip HEAD
+
+# bigarray_dist (dist/, SQL only) installs with the main extension, so the
+# TAP tests that build multi-node clusters find it.
+install: install-dist
+.PHONY: install-dist
+install-dist:
+	$(MAKE) -C dist install
 
 .PHONY: soak
 soak:

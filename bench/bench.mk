@@ -14,3 +14,9 @@ bench:
 .PHONY: bench-boxes
 bench-boxes:
 	$(MAKE) installcheck REGRESS= ISOLATION= PROVE_TESTS=$(BENCH_DIR)/box_reads.pl
+
+# `make bench-dist`: the sum of an array split over 3 data nodes
+# (bigarray_dist) against the same array on one node (bench/dist.sh).
+.PHONY: bench-dist
+bench-dist:
+	bash $(BENCH_DIR)/dist.sh

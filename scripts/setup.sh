@@ -12,6 +12,7 @@ packages=(
 	libipc-run-perl python3
 	python3-psycopg python3-numpy python3-pytest python3-tqdm
 	debhelper dpkg-dev fakeroot postgresql-server-dev-all
+	postgresql-15-plproxy pgpool2
 )
 
 missing=()
@@ -25,5 +26,16 @@ if [ ${#missing[@]} -gt 0 ]; then
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The pgpool2 package starts a pgpool service; the tests start and stop
+# their own (t/031_pgpool.pl), so none may be left running.
+if [ -x /etc/init.d/pgpool2 ]; then
+	if command -v systemctl >/dev/null && systemctl is-system-running >/dev/null 2>&1; then
+		systemctl disable --now pgpool2 >/dev/null 2>&1 || true
+	else
+		/etc/init.d/pgpool2 stop >/dev/null 2>&1 || true
+		update-rc.d pgpool2 disable >/dev/null 2>&1 || true
+	fi
 fi
 
