@@ -256,10 +256,17 @@ map_elements(BAArray *a, int64 first, int64 count, MapFloat8 fn,
 	pfree(scratch);
 }
 
+/* k as float8, and as int64 where it is a whole number within int64 */
+typedef struct AddNumber
+{
+	float8		k;
+	int64		ik;
+} AddNumber;
+
 static void
 add_float8(float8 *x, int64 n, const void *arg)
 {
-	float8		k = *(const float8 *) arg;
+	float8		k = ((const AddNumber *) arg)->k;
 
 	for (int64 i = 0; i < n; i++)
 		x[i] = float8_pl(x[i], k);
@@ -268,7 +275,7 @@ add_float8(float8 *x, int64 n, const void *arg)
 static void
 add_int64(int64 *x, int64 n, const void *arg)
 {
-	int64		k = *(const int64 *) arg;
+	int64		k = ((const AddNumber *) arg)->ik;
 
 	for (int64 i = 0; i < n; i++)
 	{
@@ -302,12 +309,16 @@ ba_add_float8(PG_FUNCTION_ARGS)
 	k = PG_GETARG_FLOAT8(1);
 	if (rint(k) == k && FLOAT8_FITS_IN_INT64(k))
 	{
-		int64		ik = (int64) k;
+		AddNumber	add = {k, (int64) k};
 
-		map_elements(a, 0, a->nelems, add_float8, add_int64, &ik);
+		map_elements(a, 0, a->nelems, add_float8, add_int64, &add);
 	}
 	else
-		map_elements(a, 0, a->nelems, add_float8, NULL, &k);
+	{
+		AddNumber	add = {k, 0};
+
+		map_elements(a, 0, a->nelems, add_float8, NULL, &add);
+	}
 	PG_RETURN_OID(a->loid);
 }
 
