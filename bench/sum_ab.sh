@@ -53,7 +53,7 @@ runuser -u postgres -- "$bindir/pg_ctl" -D "$work/data" -l "$work/server.log" -w
 	start >/dev/null
 sql() { runuser -u postgres -- psql -X -At -q -h "$work" -p "$port" -d postgres "$@"; }
 
-sql <<EOF
+sql >/dev/null <<EOF
 CREATE EXTENSION bigarray;
 CREATE TABLE bench_sum AS
 	SELECT bigarray_create('float8', $n) AS a;
