@@ -185,82 +185,85 @@ INSERT INTO arith_arrays VALUES
 	('z', '{1,1,0,1}'::int4[]::bigarray),
 	('e1', bigarray_create('float8', 0)),
 	('e2', bigarray_create('int2', 0, 3));
-CREATE FUNCTION arr(text) RETURNS bigarray
+CREATE FUNCTION arith_arr(text) RETURNS bigarray
 	AS $$SELECT a FROM arith_arrays WHERE name = $1$$ LANGUAGE sql STABLE;
 
 SELECT throws_ok(format('SELECT ba_%s(%s)', op, args), '22004', NULL, format('%s(%s): NULL', op, args))
-FROM unnest('{sub,mul,div}'::text[]) op, unnest(ARRAY['NULL, arr(''f8'')', 'arr(''f8''), NULL']) args;
-SELECT throws_ok($$SELECT ba_add(arr('f8'), NULL::float8)$$, '22004', NULL, 'add: NULL number');
+FROM unnest('{sub,mul,div}'::text[]) op, unnest(ARRAY['NULL, arith_arr(''f8'')', 'arith_arr(''f8''), NULL']) args;
+SELECT throws_ok($$SELECT ba_add(arith_arr('f8'), NULL::float8)$$, '22004', NULL, 'add: NULL number');
 SELECT throws_ok($$SELECT ba_add(NULL, 1)$$, '22004', NULL, 'add number: NULL array');
-SELECT throws_ok($$SELECT ba_apply(arr('f8'), NULL)$$, '22004', NULL, 'apply: NULL function');
+SELECT throws_ok($$SELECT ba_apply(arith_arr('f8'), NULL)$$, '22004', NULL, 'apply: NULL function');
 SELECT throws_ok($$SELECT ba_apply(NULL, 'abs')$$, '22004', NULL, 'apply: NULL array');
-SELECT throws_ok($$SELECT ba_apply(arr('f8'), 'abs', 1, NULL)$$, '22004', NULL, 'apply: NULL bound');
-SELECT throws_ok($$SELECT ba_clip(arr('f8'), NULL, 1)$$, '22004', NULL, 'clip: NULL bound');
+SELECT throws_ok($$SELECT ba_apply(arith_arr('f8'), 'abs', 1, NULL)$$, '22004', NULL, 'apply: NULL bound');
+SELECT throws_ok($$SELECT ba_clip(arith_arr('f8'), NULL, 1)$$, '22004', NULL, 'clip: NULL bound');
 SELECT throws_ok($$SELECT ba_clip(NULL, 0, 1)$$, '22004', NULL, 'clip: NULL array');
 
-SELECT throws_ok(format('SELECT ba_%s(arr(%L), arr(%L))', op, x, y), '2202E', NULL, format('%s: %s and %s differ in shape', op, x, y))
+SELECT throws_ok(format('SELECT ba_%s(arith_arr(%L), arith_arr(%L))', op, x, y), '2202E', NULL, format('%s: %s and %s differ in shape', op, x, y))
 FROM unnest('{add,sub,mul,div}'::text[]) op,
      (VALUES ('f8', 'm'), ('m', 'f8'), ('f8', 'five'), ('e1', 'f8')) p(x, y);
-SELECT lives_ok($$SELECT ba_sub(arr('e1'), arr('e2'))$$, 'sub: two arrays without elements match');
+SELECT lives_ok($$SELECT ba_sub(arith_arr('e1'), arith_arr('e2'))$$, 'sub: two arrays without elements match');
 
-SELECT throws_ok($$SELECT ba_mul(ba_fill(ba_copy(arr('i2')), 200), ba_fill(ba_copy(arr('i2')), 200))$$, '22003', NULL, 'mul: int2 overflow');
-SELECT throws_ok($$SELECT ba_mul(ba_fill(ba_copy(arr('i2')), 200), ba_fill(ba_copy(arr('f8')), 200))$$, '22003', NULL, 'mul: int2 by float8 overflow');
-SELECT throws_ok($$SELECT ba_mul(ba_fill(ba_copy(arr('i8')), 4294967296::int8), ba_fill(ba_copy(arr('i8')), 4294967296::int8))$$, '22003', NULL, 'mul: int8 overflow');
-SELECT throws_ok($$SELECT ba_sub(ba_fill(ba_copy(arr('i8')), -9223372036854775808::int8), arr('i2'))$$, '22003', NULL, 'sub: int8 overflow');
-SELECT throws_ok($$SELECT ba_sub(ba_fill(ba_copy(arr('i4')), -2147483648::int8), arr('i4'))$$, '22003', NULL, 'sub: int4 overflow');
-SELECT throws_ok($$SELECT ba_div(ba_fill(ba_copy(arr('i8')), -9223372036854775808::int8), ba_fill(ba_copy(arr('i8')), -1::int8))$$, '22003', NULL, 'div: int8 -2^63 / -1');
-SELECT throws_ok($$SELECT ba_div(ba_copy(arr('i4')), arr('z'))$$, '22012', NULL, 'div: int4 by int4 zero');
-SELECT throws_ok($$SELECT ba_div(ba_copy(arr('f8')), arr('z'))$$, '22012', NULL, 'div: float8 by zero');
-SELECT throws_ok($$SELECT ba_div(ba_copy(arr('f4')), ba_fill(ba_copy(arr('f8')), 0))$$, '22012', NULL, 'div: float4 by float8 zero');
-SELECT throws_ok($$SELECT ba_mul(ba_fill(ba_copy(arr('f8')), 1e200), ba_fill(ba_copy(arr('f8')), 1e200))$$, '22003', NULL, 'mul: float8 overflow');
-SELECT throws_ok($$SELECT ba_mul(ba_fill(ba_copy(arr('f8')), 1e-200), ba_fill(ba_copy(arr('f8')), 1e-200))$$, '22003', NULL, 'mul: float8 underflow');
-SELECT throws_ok($$SELECT ba_mul(ba_fill(ba_copy(arr('f4')), 1e30), ba_fill(ba_copy(arr('f8')), 1e30))$$, '22003', NULL, 'mul: beyond float4');
-SELECT throws_ok($$SELECT ba_sub(ba_fill(ba_copy(arr('f8')), -1e308), ba_fill(ba_copy(arr('f8')), 1e308))$$, '22003', NULL, 'sub: float8 overflow');
-SELECT throws_ok($$SELECT ba_div(ba_copy(arr('i2')), ba_fill(ba_copy(arr('f8')), 'NaN'))$$, '22003', NULL, 'div: NaN into int2');
+SELECT throws_ok($$SELECT ba_mul(ba_fill(ba_copy(arith_arr('i2')), 200), ba_fill(ba_copy(arith_arr('i2')), 200))$$, '22003', NULL, 'mul: int2 overflow');
+SELECT throws_ok($$SELECT ba_mul(ba_fill(ba_copy(arith_arr('i2')), 200), ba_fill(ba_copy(arith_arr('f8')), 200))$$, '22003', NULL, 'mul: int2 by float8 overflow');
+SELECT throws_ok($$SELECT ba_mul(ba_fill(ba_copy(arith_arr('i8')), 4294967296::int8), ba_fill(ba_copy(arith_arr('i8')), 4294967296::int8))$$, '22003', NULL, 'mul: int8 overflow');
+SELECT throws_ok($$SELECT ba_sub(ba_fill(ba_copy(arith_arr('i8')), -9223372036854775808::int8), arith_arr('i2'))$$, '22003', NULL, 'sub: int8 overflow');
+SELECT throws_ok($$SELECT ba_sub(ba_fill(ba_copy(arith_arr('i4')), -2147483648::int8), arith_arr('i4'))$$, '22003', NULL, 'sub: int4 overflow');
+SELECT throws_ok($$SELECT ba_div(ba_fill(ba_copy(arith_arr('i8')), -9223372036854775808::int8), ba_fill(ba_copy(arith_arr('i8')), -1::int8))$$, '22003', NULL, 'div: int8 -2^63 / -1');
+SELECT throws_ok($$SELECT ba_div(ba_copy(arith_arr('i4')), arith_arr('z'))$$, '22012', NULL, 'div: int4 by int4 zero');
+SELECT throws_ok($$SELECT ba_div(ba_copy(arith_arr('f8')), arith_arr('z'))$$, '22012', NULL, 'div: float8 by zero');
+SELECT throws_ok($$SELECT ba_div(ba_copy(arith_arr('f4')), ba_fill(ba_copy(arith_arr('f8')), 0))$$, '22012', NULL, 'div: float4 by float8 zero');
+SELECT throws_ok($$SELECT ba_mul(ba_fill(ba_copy(arith_arr('f8')), 1e200), ba_fill(ba_copy(arith_arr('f8')), 1e200))$$, '22003', NULL, 'mul: float8 overflow');
+SELECT throws_ok($$SELECT ba_mul(ba_fill(ba_copy(arith_arr('f8')), 1e-200), ba_fill(ba_copy(arith_arr('f8')), 1e-200))$$, '22003', NULL, 'mul: float8 underflow');
+SELECT throws_ok($$SELECT ba_mul(ba_fill(ba_copy(arith_arr('f4')), 1e30), ba_fill(ba_copy(arith_arr('f8')), 1e30))$$, '22003', NULL, 'mul: beyond float4');
+SELECT throws_ok($$SELECT ba_sub(ba_fill(ba_copy(arith_arr('f8')), -1e308), ba_fill(ba_copy(arith_arr('f8')), 1e308))$$, '22003', NULL, 'sub: float8 overflow');
+SELECT throws_ok($$SELECT ba_div(ba_copy(arith_arr('i2')), ba_fill(ba_copy(arith_arr('f8')), 'NaN'))$$, '22003', NULL, 'div: NaN into int2');
 
-SELECT throws_ok($$SELECT ba_add(ba_copy(arr('i2')), 40000)$$, '22003', NULL, 'add number: int2 overflow');
-SELECT throws_ok($$SELECT ba_add(ba_fill(ba_copy(arr('i8')), 9223372036854775807::int8), 1)$$, '22003', NULL, 'add number: int8 overflow');
-SELECT throws_ok($$SELECT ba_add(ba_fill(ba_copy(arr('f8')), 1e308), 1e308)$$, '22003', NULL, 'add number: float8 overflow');
-SELECT throws_ok($$SELECT ba_add(ba_copy(arr('i4')), 'NaN'::float8)$$, '22003', NULL, 'add number: NaN into int4');
-SELECT throws_ok($$SELECT ba_add(ba_copy(arr('f4')), 1e39)$$, '22003', NULL, 'add number: beyond float4');
+SELECT throws_ok($$SELECT ba_add(ba_copy(arith_arr('i2')), 40000)$$, '22003', NULL, 'add number: int2 overflow');
+SELECT throws_ok($$SELECT ba_add(ba_fill(ba_copy(arith_arr('i8')), 9223372036854775807::int8), 1)$$, '22003', NULL, 'add number: int8 overflow');
+SELECT throws_ok($$SELECT ba_add(ba_fill(ba_copy(arith_arr('f8')), 1e308), 1e308)$$, '22003', NULL, 'add number: float8 overflow');
+SELECT throws_ok($$SELECT ba_add(ba_copy(arith_arr('i4')), 'NaN'::float8)$$, '22003', NULL, 'add number: NaN into int4');
+SELECT throws_ok($$SELECT ba_add(ba_copy(arith_arr('f4')), 1e39)$$, '22003', NULL, 'add number: beyond float4');
 
-SELECT throws_ok($$SELECT ba_apply(arr('f8'), 'cbrt')$$, '22023', NULL, 'apply: unknown function');
-SELECT throws_ok($$SELECT ba_apply(arr('f8'), 'ABS')$$, '22023', NULL, 'apply: names are lower case');
-SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arr('f8')), -1), 'sqrt')$$, '2201F', NULL, 'apply sqrt: negative');
-SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arr('i4')), -1), 'sqrt')$$, '2201F', NULL, 'apply sqrt: negative int4');
-SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arr('f8')), 0), 'ln')$$, '2201E', NULL, 'apply ln: zero');
-SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arr('f4')), -1), 'ln')$$, '2201E', NULL, 'apply ln: negative');
-SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arr('i2')), 0), 'log10')$$, '2201E', NULL, 'apply log10: zero');
-SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arr('f8')), 1000), 'exp')$$, '22003', NULL, 'apply exp: overflow');
-SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arr('f8')), -1000), 'exp')$$, '22003', NULL, 'apply exp: underflow');
-SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arr('f4')), 100), 'exp')$$, '22003', NULL, 'apply exp: beyond float4');
-SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arr('i4')), 30), 'exp')$$, '22003', NULL, 'apply exp: beyond int4');
-SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arr('i2')), -32768), 'abs')$$, '22003', NULL, 'apply abs: int2 -32768');
-SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arr('i8')), -9223372036854775808::int8), 'neg')$$, '22003', NULL, 'apply neg: int8 -2^63');
-SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arr('i4')), -2147483648::int8), 'neg')$$, '22003', NULL, 'apply neg: int4 -2^31');
-SELECT throws_ok($$SELECT ba_apply(arr('f8'), 'abs', 0, 2)$$, '2202E', NULL, 'apply: range below 1');
-SELECT throws_ok($$SELECT ba_apply(arr('f8'), 'abs', 2, 5)$$, '2202E', NULL, 'apply: range beyond the end');
+SELECT throws_ok($$SELECT ba_apply(arith_arr('f8'), 'cbrt')$$, '22023', NULL, 'apply: unknown function');
+SELECT throws_ok($$SELECT ba_apply(arith_arr('f8'), 'ABS')$$, '22023', NULL, 'apply: names are lower case');
+SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arith_arr('f8')), -1), 'sqrt')$$, '2201F', NULL, 'apply sqrt: negative');
+SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arith_arr('i4')), -1), 'sqrt')$$, '2201F', NULL, 'apply sqrt: negative int4');
+SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arith_arr('f8')), 0), 'ln')$$, '2201E', NULL, 'apply ln: zero');
+SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arith_arr('f4')), -1), 'ln')$$, '2201E', NULL, 'apply ln: negative');
+SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arith_arr('i2')), 0), 'log10')$$, '2201E', NULL, 'apply log10: zero');
+SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arith_arr('f8')), 1000), 'exp')$$, '22003', NULL, 'apply exp: overflow');
+SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arith_arr('f8')), -1000), 'exp')$$, '22003', NULL, 'apply exp: underflow');
+SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arith_arr('f4')), 100), 'exp')$$, '22003', NULL, 'apply exp: beyond float4');
+SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arith_arr('i4')), 30), 'exp')$$, '22003', NULL, 'apply exp: beyond int4');
+SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arith_arr('i2')), -32768), 'abs')$$, '22003', NULL, 'apply abs: int2 -32768');
+SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arith_arr('i8')), -9223372036854775808::int8), 'neg')$$, '22003', NULL, 'apply neg: int8 -2^63');
+SELECT throws_ok($$SELECT ba_apply(ba_fill(ba_copy(arith_arr('i4')), -2147483648::int8), 'neg')$$, '22003', NULL, 'apply neg: int4 -2^31');
+SELECT throws_ok($$SELECT ba_apply(arith_arr('f8'), 'abs', 0, 2)$$, '2202E', NULL, 'apply: range below 1');
+SELECT throws_ok($$SELECT ba_apply(arith_arr('f8'), 'abs', 2, 5)$$, '2202E', NULL, 'apply: range beyond the end');
 
-SELECT throws_ok($$SELECT ba_clip(arr('f8'), 2, 1)$$, '22023', NULL, 'clip: lo > hi');
-SELECT throws_ok($$SELECT ba_clip(arr('f8'), 'NaN', 1)$$, '22023', NULL, 'clip: NaN bound');
-SELECT throws_ok($$SELECT ba_clip(arr('i4'), 0.2, 0.8)$$, '22023', NULL, 'clip: no integer within the bounds');
-SELECT throws_ok($$SELECT ba_clip(arr('f4'), 1e300, 1e301)$$, '22003', NULL, 'clip: bound beyond float4');
+SELECT throws_ok($$SELECT ba_clip(arith_arr('f8'), 2, 1)$$, '22023', NULL, 'clip: lo > hi');
+SELECT throws_ok($$SELECT ba_clip(arith_arr('f8'), 'NaN', 1)$$, '22023', NULL, 'clip: NaN bound');
+SELECT throws_ok($$SELECT ba_clip(arith_arr('i4'), 0.2, 0.8)$$, '22023', NULL, 'clip: no integer within the bounds');
+SELECT throws_ok($$SELECT ba_clip(arith_arr('f4'), 1e300, 1e301)$$, '22003', NULL, 'clip: bound beyond float4');
 
 -- the failures above rolled back what they changed on the way
 SELECT results_eq($$SELECT name, ba_slice(a, 1, 4) FROM arith_arrays WHERE name IN ('f8', 'f4', 'i8', 'i4', 'i2', 'z') ORDER BY name$$,
 	$$VALUES ('f4', '{1,2,3,4}'::float8[]), ('f8', '{1,2,3,4}'), ('i2', '{1,2,3,4}'), ('i4', '{1,2,3,4}'),
 	         ('i8', '{1,2,3,4}'), ('z', '{1,1,0,1}')$$,
 	'failed statements left the arrays unchanged');
-SELECT throws_ok($$SELECT ba_div(arr('i4'), arr('z'))$$, '22012', NULL, 'div: fails at the third element');
-SELECT is(ba_slice(arr('i4'), 1, 4), '{1,2,3,4}', 'div: the elements before it are back');
+SELECT throws_ok($$SELECT ba_div(arith_arr('i4'), arith_arr('z'))$$, '22012', NULL, 'div: fails at the third element');
+SELECT is(ba_slice(arith_arr('i4'), 1, 4), '{1,2,3,4}', 'div: the elements before it are back');
 
 -- writers refuse read-only transactions
 SET default_transaction_read_only = on;
 SELECT throws_ok(format('SELECT %s', call), '25006', NULL, call || ': read-only transaction')
-FROM unnest(ARRAY['ba_sub(arr(''f8''), arr(''f8''))', 'ba_mul(arr(''f8''), arr(''f8''))',
-                  'ba_div(arr(''f8''), arr(''f8''))', 'ba_add(arr(''f8''), 1)',
-                  'ba_apply(arr(''f8''), ''abs'')', 'ba_clip(arr(''f8''), 0, 1)']) call;
+FROM unnest(ARRAY['ba_sub(arith_arr(''f8''), arith_arr(''f8''))', 'ba_mul(arith_arr(''f8''), arith_arr(''f8''))',
+                  'ba_div(arith_arr(''f8''), arith_arr(''f8''))', 'ba_add(arith_arr(''f8''), 1)',
+                  'ba_apply(arith_arr(''f8''), ''abs'')', 'ba_clip(arith_arr(''f8''), 0, 1)']) call;
 RESET default_transaction_read_only;
 
 SELECT is(pg_postmaster_start_time(), :'started'::timestamptz, 'no backend crashed');
 SELECT * FROM finish();
+DROP FUNCTION arith_arr(text), run_op(text, regtype, regtype), ref_op(text, regtype, regtype),
+	ref_apply(text, float8[]);
+DROP TABLE arith_dtypes, operands, arith_big, apply_cases, arith_arrays;

@@ -225,3 +225,5 @@ SELECT is(ba_var(NULL), NULL, 'readers are strict');
 
 SELECT is(pg_postmaster_start_time(), :'started'::timestamptz, 'no backend crashed');
 SELECT * FROM finish();
+DROP FUNCTION close(float8, float8), add_set(text, regtype, float8[]), ref_histogram(float8[], float8, float8, int);
+DROP TABLE sets, wide, mixed, accuracy;
