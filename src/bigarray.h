@@ -11,7 +11,10 @@
  *   bigarray.c  the module: _PG_init, the GUCs' definitions
  *   type.c      SQL: the bigarray type's I/O, create, from, agg, metadata
  *   elements.c  SQL: get/set/slice/fill/append/resize/unnest/bytea
- *   reduce.c    SQL: sum/min/max/mean/dot/add/scale
+ *   reduce.c    SQL: sum/min/max/mean/dot and their nan* forms; every
+ *               reduction as a state fed by runs (reduce.h)
+ *   stats.c     SQL: var/stddev/argmin/argmax/histogram/quantile
+ *   arith.c     SQL: add/sub/mul/div/scale/apply/clip, in place
  *   registry.c  ba_registry_create() (an array and its registry row), ba_drop(),
  *               bigarray_gc()
  *   access.c    element access: chunk iterators, reading and writing
