@@ -9,7 +9,7 @@ RESET client_min_messages;
 \pset tuples_only on
 
 SELECT pg_postmaster_start_time() AS started \gset
-SELECT plan(596);
+SELECT plan(611);
 
 -- close(x, y): equal (NaN equals NaN, NULL NULL), or within 1e-12 relative
 CREATE FUNCTION close(x float8, y float8) RETURNS bool LANGUAGE sql IMMUTABLE AS
@@ -111,13 +111,19 @@ SELECT is(ARRAY[ba_sum(a), ba_mean(a), ba_min(a), ba_max(a)],
           (SELECT ARRAY[sum(x), avg(x), min(x), max(x)] FROM unnest(v) x), name || ': sum, mean, min, max with NaN')
 FROM sets WHERE name IN ('nan', 'allnan') ORDER BY name;
 
--- histogram: the counts of width_bucket(x, lo, hi, n) for buckets 1..n
+-- histogram: the counts of width_bucket(x, lo, hi, n) for buckets 1..n,
+-- for x in [lo, hi) (PostgreSQL 15 gives n + 1 to an x below hi whose
+-- quotient rounds up to n; later versions, and the histogram, bucket n)
 CREATE FUNCTION ref_histogram(v float8[], lo float8, hi float8, n int) RETURNS int8[] LANGUAGE sql AS $$
-	SELECT array_agg((SELECT count(*) FROM unnest(v) x WHERE x <> 'NaN' AND width_bucket(x, lo, hi, n) = k) ORDER BY k)
+	SELECT array_agg((SELECT count(*) FROM unnest(v) x
+	                  WHERE x >= lo AND x < hi AND least(width_bucket(x, lo, hi, n), n) = k) ORDER BY k)
 	FROM generate_series(1, n) k
 $$;
+-- (the last bounds: near 0 the quotient plus 1 rounds across a bin edge,
+-- as in width_bucket)
 SELECT is(ba_histogram(a, lo, hi, n), ref_histogram(v, lo, hi, n), format('%s: histogram [%s, %s) in %s', name, lo, hi, n))
-FROM sets, (VALUES (-5, 5, 10), (-1000, 1000, 7), (0, 1, 1), (-3.3, 9.1, 13), (-1e9, 1e10, 3)) h(lo, hi, n)
+FROM sets, (VALUES (-5, 5, 10), (-1000, 1000, 7), (0, 1, 1), (-3.3, 9.1, 13), (-1e9, 1e10, 3),
+                   (-1.8761855920023e18, 1.8761855920023e18, 16)) h(lo, hi, n)
 ORDER BY name, lo;
 SELECT is(ba_histogram(a, 0, 1, 4), '{0,0,0,0}', 'empty: histogram of zeros') FROM sets WHERE name = 'empty';
 SELECT is(ba_histogram(x, -1.5e308, 1.5e308, 4), '{1,1,1,1}', 'histogram: a range wider than float8')
@@ -125,6 +131,10 @@ FROM (SELECT '{-1e308,-1e307,1e307,1.2e308,1.5e308,Infinity}'::float8[]::bigarra
 -- values exactly at bin edges fall in the bin they start
 SELECT is(ba_histogram(x, 0, 1, 4), '{1,1,1,1}', 'histogram: bin edges')
 FROM (SELECT '{0,0.25,0.5,0.75,1}'::float8[]::bigarray AS x) s;
+
+-- a value just below hi whose quotient n * (x - lo) / (hi - lo) rounds up to n
+SELECT is((ba_histogram(x, -7.312715117751976, 1.1617748178834137, 49))[49], 1::int8, 'histogram: a quotient rounding up to nbins counts in the last bin')
+FROM (SELECT '{1.1617748178834135}'::float8[]::bigarray AS x) s;
 
 -- quantiles: as percentile_cont, scalar and array forms, exactly
 SELECT is(ba_quantile(a, q), (SELECT percentile_cont(q) WITHIN GROUP (ORDER BY x) FROM unnest(v) x),

@@ -16,7 +16,6 @@
 
 #include <math.h>
 
-#include "common/int.h"
 #include "utils/float.h"
 
 #include "reduce.h"

@@ -18,7 +18,6 @@
 #include <math.h>
 
 #include "catalog/pg_type_d.h"
-#include "common/int.h"
 #include "utils/array.h"
 #include "utils/float.h"
 #include "utils/memutils.h"
@@ -443,13 +442,17 @@ histogram_values(const double *x, int64 n, void *arg)
 		/* NaN fails both comparisons */
 		if (!(x[i] >= h->lo && x[i] < h->hi))
 			continue;
-		/* as width_bucket(x, lo, hi, nbins) - 1 computes it */
+		/*
+		 * width_bucket(x, lo, hi, nbins) - 1, computed as PostgreSQL 15
+		 * computes it (adding 1 before truncating, which rounds some x
+		 * just below a bin's edge into the next bin)
+		 */
 		if (likely(!h->halved))
-			q = h->nbins * (x[i] - h->lo) / (h->hi - h->lo);
+			q = h->nbins * (x[i] - h->lo) / (h->hi - h->lo) + 1;
 		else
-			q = h->nbins * ((x[i] / 2 - h->lo / 2) / (h->hi / 2 - h->lo / 2));
-		bin = (int) q;
-		/* the quotient may round up to nbins */
+			q = h->nbins * ((x[i] / 2 - h->lo / 2) / (h->hi / 2 - h->lo / 2)) + 1;
+		bin = (int) q - 1;
+		/* the quotient may round up to nbins: x < hi is in the last bin */
 		h->counts[Min(bin, h->nbins - 1)]++;
 	}
 }
