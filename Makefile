@@ -27,6 +27,7 @@ DATA = bigarray--0.1.sql bigarray--0.1--0.2.sql
 DATA_built = bigarray--0.2.sql
 OBJS = \
 	src/access.o \
+	src/arith.o \
 	src/array.o \
 	src/bigarray.o \
 	src/boxreduce.o \
@@ -38,6 +39,7 @@ OBJS = \
 	src/reduce.o \
 	src/registry.o \
 	src/shape.o \
+	src/stats.o \
 	src/storage.o \
 	src/subscript.o \
 	src/textform.o \

@@ -14,7 +14,10 @@
  *   elements.c  SQL: get/set/slice/fill/append/resize/reshape/unnest/bytea,
  *               flat and by n-d index or box
  *   boxreduce.c SQL: sum/min/max/mean over a box or along an axis
- *   reduce.c    SQL: sum/min/max/mean/dot/add/scale
+ *   reduce.c    SQL: sum/min/max/mean/dot and their nan* forms; every
+ *               reduction as a state fed by runs (reduce.h)
+ *   stats.c     SQL: var/stddev/argmin/argmax/histogram/quantile
+ *   arith.c     SQL: add/sub/mul/div/scale/apply/clip, in place
  *   registry.c  ba_registry_create() (an array and its registry row), ba_drop(),
  *               bigarray_gc()
  *   access.c    element access: chunk and box iterators, reading and

@@ -1,34 +1,110 @@
 /*
- * reduce.c - reductions and whole-array arithmetic: ba_sum, ba_min, ba_max,
- * ba_mean, ba_dot, and the in-place ba_add and ba_scale.
+ * reduce.c - sums and extremes: ba_sum, ba_mean, ba_min, ba_max, their
+ * NaN-skipping forms ba_nansum, ba_nanmean, ba_nanmin, ba_nanmax,
+ * ba_count_nan and ba_dot, and the driver every reduction runs through.
  *
  * Each reduction is a state with init, chunk, combine and finish (see
- * reduce.h), so that a range, a box or an axis can feed it.  The chunk
- * loops run with several independent accumulators, so that the compiler
- * can keep more than one addition in flight (and vectorize where the order
- * of floating-point operations allows it).  Results follow PostgreSQL's
- * float8 aggregates: NaN propagates (max is NaN if any element is, min
- * only if all are), and a float sum or dot product that overflows from
- * finite values raises 22003.  Integer sums are exact up to the final
- * rounding to float8.
+ * reduce.h), so that a range, a box or an axis can feed it.  Results follow
+ * PostgreSQL's float8 aggregates: NaN propagates (max is NaN if any element
+ * is, min only if all are), and a float sum or dot product that overflows
+ * from finite values raises 22003.  Integer sums are exact up to the final
+ * rounding to float8.  The NaN-skipping forms give what the plain ones give
+ * over the elements that are not NaN (NULL where none is, but a sum of
+ * nothing is 0).
  */
 #include "bigarray.h"
 
 #include <math.h>
 
-#include "common/int.h"
 #include "utils/float.h"
 
 #include "parallel.h"
 #include "reduce.h"
 
 /*
- * Sum of a chunk with eight independent accumulators: written out as
- * separate variables, which gcc -O2 keeps in registers and pairs into
- * vector additions (an accumulator array stays in memory).
+ * Float sums are accurate: each run of eight terms is summed as a tree of
+ * pairs (which gcc -O2 pairs into vector additions), and the run sums are
+ * added with Knuth's TwoSum, which carries the rounding error of every
+ * addition in a second accumulator.  The result is as close to the exact
+ * sum as numpy's pairwise sum or closer (the rounding left is that of
+ * sums of eight), and the loop stays bound by memory: about as fast as a
+ * plain sum.
+ *
+ * The fast loop checks nothing.  If its result is not finite, the chunk is
+ * summed again by runs of eight, to tell an infinity or NaN among the
+ * inputs (the result is then Infinity, -Infinity or NaN, kept apart in
+ * special, as PostgreSQL's float8 sum gives) from finite values that
+ * overflowed (22003, as PostgreSQL's float8 sum raises).
  */
-#define DEFINE_SUM(NAME, T, ACC_T) \
-static ACC_T \
+#define TREE8(AT, i) \
+	(((AT(i) + AT(i + 2)) + (AT(i + 4) + AT(i + 6))) + \
+	 ((AT(i + 1) + AT(i + 3)) + (AT(i + 5) + AT(i + 7))))
+
+/*
+ * NAME(s, ..., n) adds terms AT(0) .. AT(n - 1) to s; INPUT_NONFINITE(i)
+ * says whether the inputs of term i hold an infinity or NaN that is to
+ * reach the result.  The trailing arguments are NAME's parameters before
+ * n, which AT and INPUT_NONFINITE refer to.
+ */
+#define DEFINE_COMPENSATED_SUM(NAME, AT, INPUT_NONFINITE, ...) \
+static void \
+NAME(BASumState *s, __VA_ARGS__, int64 n) \
+{ \
+	double		sum = s->sum; \
+	double		comp = s->comp; \
+	int64		i = 0; \
+\
+	for (; i + 8 <= n; i += 8) \
+		ba_reduce_twosum_add(&sum, &comp, TREE8(AT, i)); \
+	for (; i < n; i++) \
+		ba_reduce_twosum_add(&sum, &comp, AT(i)); \
+	if (unlikely(!isfinite(sum) || !isfinite(comp))) \
+	{ \
+		sum = s->sum; \
+		comp = s->comp; \
+		for (i = 0; i < n; i += 8) \
+		{ \
+			double		partial = 0; \
+			bool		nonfinite = false; \
+\
+			for (int64 j = i; j < Min(i + 8, n); j++) \
+			{ \
+				partial += AT(j); \
+				nonfinite |= INPUT_NONFINITE(j); \
+			} \
+			if (nonfinite) \
+			{ \
+				s->special += partial; \
+				s->has_special = true; \
+				continue; \
+			} \
+			ba_reduce_twosum_add(&sum, &comp, partial); \
+			if (!isfinite(sum) || !isfinite(comp)) \
+				float_overflow_error(); \
+		} \
+	} \
+	s->sum = sum; \
+	s->comp = comp; \
+}
+
+#define ELEMENT(i)			((double) p[i])
+#define ELEMENT_OR_ZERO(i)	(p[i] == p[i] ? (double) p[i] : 0.0)
+#define NONFINITE(i)		(!isfinite(p[i]))
+#define INFINITE(i)			(isinf(p[i]))
+#define PRODUCT(i)			(x[i] * y[i])
+#define NONFINITE_PAIR(i)	(!isfinite(x[i]) || !isfinite(y[i]))
+
+DEFINE_COMPENSATED_SUM(sum_float8, ELEMENT, NONFINITE, const float8 *p)
+DEFINE_COMPENSATED_SUM(sum_float4, ELEMENT, NONFINITE, const float4 *p)
+/* NaN counts as zero: only an infinity reaches the result */
+DEFINE_COMPENSATED_SUM(nansum_float8, ELEMENT_OR_ZERO, INFINITE, const float8 *p)
+DEFINE_COMPENSATED_SUM(nansum_float4, ELEMENT_OR_ZERO, INFINITE, const float4 *p)
+DEFINE_COMPENSATED_SUM(dot_float8, PRODUCT, NONFINITE_PAIR,
+					   const float8 *x, const float8 *y)
+
+/* Integer sums with eight accumulators, exact. */
+#define DEFINE_INT_SUM(NAME, T, ACC_T) \
+static inline ACC_T \
 NAME(const T *p, int64 n) \
 { \
 	ACC_T		s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0; \
@@ -51,11 +127,9 @@ NAME(const T *p, int64 n) \
 	return total + ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)); \
 }
 
-DEFINE_SUM(sum_float8, float8, double)
-DEFINE_SUM(sum_float4, float4, double)
 /* a chunk of int4 or int2 (at most 2^19 of them) cannot overflow int64 */
-DEFINE_SUM(sum_int4, int32, int64)
-DEFINE_SUM(sum_int2, int16, int64)
+DEFINE_INT_SUM(sum_int4, int32, int64)
+DEFINE_INT_SUM(sum_int2, int16, int64)
 
 /* int8 elements may reach 2^63 each: accumulate in 128 bits */
 static int128
@@ -68,6 +142,21 @@ sum_int8(const int64 *p, int64 n)
 	return total;
 }
 
+/* How many of n float elements are NaN. */
+#define DEFINE_COUNT_NAN(NAME, T) \
+static int64 \
+NAME(const T *p, int64 n) \
+{ \
+	int64		nans = 0; \
+\
+	for (int64 i = 0; i < n; i++) \
+		nans += p[i] != p[i]; \
+	return nans; \
+}
+
+DEFINE_COUNT_NAN(count_nan_float8, float8)
+DEFINE_COUNT_NAN(count_nan_float4, float4)
+
 /* ---- sums ---- */
 
 static void
@@ -76,59 +165,12 @@ sum_init(BAReduceState *st)
 	memset(&st->sum, 0, sizeof(BASumState));
 }
 
-/* Does the chunk hold an infinity or NaN? */
-static bool
-has_nonfinite(BADtype dtype, const char *ptr, int64 count)
-{
-	for (int64 i = 0; i < count; i++)
-	{
-		double		x = dtype == BA_FLOAT8 ? ((const float8 *) ptr)[i]
-			: ((const float4 *) ptr)[i];
-
-		if (!isfinite(x))
-			return true;
-	}
-	return false;
-}
-
-/*
- * Add a float partial sum.  A non-finite one comes from an infinity or NaN
- * among its inputs, or else from finite values that overflowed: 22003, as
- * PostgreSQL's float8 sum raises.
- */
-static inline void
-sum_add_float(BASumState *s, double partial, bool nonfinite_input)
-{
-	if (likely(isfinite(partial)))
-		s->sum += partial;
-	else if (nonfinite_input)
-	{
-		s->special += partial;
-		s->has_special = true;
-	}
-	else
-		float_overflow_error();
-}
-
+/* Integer elements of a chunk, summed exactly. */
 static void
-sum_chunk(const BAArray *a, const char *ptr, int64 first, int64 count,
-		  BAReduceState *st)
+sum_int_chunk(const BAArray *a, const char *ptr, int64 count, BASumState *s)
 {
-	BASumState *s = &st->sum;
-	double		partial;
-
 	switch (a->dtype)
 	{
-		case BA_FLOAT8:
-			partial = sum_float8((const float8 *) ptr, count);
-			sum_add_float(s, partial,
-						  !isfinite(partial) && has_nonfinite(a->dtype, ptr, count));
-			break;
-		case BA_FLOAT4:
-			partial = sum_float4((const float4 *) ptr, count);
-			sum_add_float(s, partial,
-						  !isfinite(partial) && has_nonfinite(a->dtype, ptr, count));
-			break;
 		case BA_INT8:
 			s->isum += sum_int8((const int64 *) ptr, count);
 			break;
@@ -138,8 +180,50 @@ sum_chunk(const BAArray *a, const char *ptr, int64 first, int64 count,
 		case BA_INT2:
 			s->isum += sum_int2((const int16 *) ptr, count);
 			break;
+		case BA_FLOAT8:
+		case BA_FLOAT4:
+			pg_unreachable();
 	}
 	s->count += count;
+}
+
+static void
+sum_chunk(const BAArray *a, const char *ptr, int64 first, int64 count,
+		  BAReduceState *st)
+{
+	BASumState *s = &st->sum;
+
+	if (a->dtype == BA_FLOAT8)
+		sum_float8(s, (const float8 *) ptr, count);
+	else if (a->dtype == BA_FLOAT4)
+		sum_float4(s, (const float4 *) ptr, count);
+	else
+	{
+		sum_int_chunk(a, ptr, count, s);
+		return;
+	}
+	s->count += count;
+}
+
+/* As sum_chunk, skipping NaN: count counts the elements summed. */
+static void
+nansum_chunk(const BAArray *a, const char *ptr, int64 first, int64 count,
+			 BAReduceState *st)
+{
+	BASumState *s = &st->sum;
+
+	if (a->dtype == BA_FLOAT8)
+	{
+		nansum_float8(s, (const float8 *) ptr, count);
+		s->count += count - count_nan_float8((const float8 *) ptr, count);
+	}
+	else if (a->dtype == BA_FLOAT4)
+	{
+		nansum_float4(s, (const float4 *) ptr, count);
+		s->count += count - count_nan_float4((const float4 *) ptr, count);
+	}
+	else
+		sum_int_chunk(a, ptr, count, s);
 }
 
 static void
@@ -148,7 +232,7 @@ sum_combine(BAReduceState *st, const BAReduceState *other)
 	BASumState *s = &st->sum;
 	const BASumState *o = &other->sum;
 
-	s->sum += o->sum;
+	ba_reduce_twosum_add(&s->sum, &s->comp, o->sum);
 	s->comp += o->comp;
 	s->special += o->special;
 	s->has_special |= o->has_special;
@@ -186,6 +270,8 @@ mean_finish(const BAReduceState *st, bool *isnull)
 
 const BAReduction ba_reduce_sum = {"sum", sum_init, sum_chunk, sum_combine, sum_finish};
 const BAReduction ba_reduce_mean = {"mean", sum_init, sum_chunk, sum_combine, mean_finish};
+const BAReduction ba_reduce_nansum = {"nansum", sum_init, nansum_chunk, sum_combine, sum_finish};
+const BAReduction ba_reduce_nanmean = {"nanmean", sum_init, nansum_chunk, sum_combine, mean_finish};
 
 /* ---- extremes ---- */
 
@@ -291,6 +377,60 @@ max_finish(const BAReduceState *st, bool *isnull)
 const BAReduction ba_reduce_min = {"min", extremes_init, extremes_chunk, extremes_combine, min_finish};
 const BAReduction ba_reduce_max = {"max", extremes_init, extremes_chunk, extremes_combine, max_finish};
 
+/* min and max skip NaN already: NULL if nothing else is there */
+static Datum
+nanmin_finish(const BAReduceState *st, bool *isnull)
+{
+	const BAExtremesState *e = &st->extremes;
+
+	*isnull = e->nans == e->count;
+	return Float8GetDatum(e->min);
+}
+
+static Datum
+nanmax_finish(const BAReduceState *st, bool *isnull)
+{
+	const BAExtremesState *e = &st->extremes;
+
+	*isnull = e->nans == e->count;
+	return Float8GetDatum(e->max);
+}
+
+const BAReduction ba_reduce_nanmin = {"nanmin", extremes_init, extremes_chunk, extremes_combine, nanmin_finish};
+const BAReduction ba_reduce_nanmax = {"nanmax", extremes_init, extremes_chunk, extremes_combine, nanmax_finish};
+
+/* ---- NaN count ---- */
+
+static void
+count_init(BAReduceState *st)
+{
+	st->count = 0;
+}
+
+static void
+count_nan_chunk(const BAArray *a, const char *ptr, int64 first, int64 count,
+				BAReduceState *st)
+{
+	if (a->dtype == BA_FLOAT8)
+		st->count += count_nan_float8((const float8 *) ptr, count);
+	else if (a->dtype == BA_FLOAT4)
+		st->count += count_nan_float4((const float4 *) ptr, count);
+}
+
+static void
+count_combine(BAReduceState *st, const BAReduceState *other)
+{
+	st->count += other->count;
+}
+
+static Datum
+count_finish(const BAReduceState *st, bool *isnull)
+{
+	return Int64GetDatum(st->count);
+}
+
+const BAReduction ba_reduce_count_nan = {"count_nan", count_init, count_nan_chunk, count_combine, count_finish};
+
 /* ---- running reductions ---- */
 
 void
@@ -354,6 +494,41 @@ ba_max(PG_FUNCTION_ARGS)
 	return ba_reduce_sql(fcinfo, &ba_reduce_max);
 }
 
+PG_FUNCTION_INFO_V1(ba_nansum);
+Datum
+ba_nansum(PG_FUNCTION_ARGS)
+{
+	return ba_reduce_sql(fcinfo, &ba_reduce_nansum);
+}
+
+PG_FUNCTION_INFO_V1(ba_nanmean);
+Datum
+ba_nanmean(PG_FUNCTION_ARGS)
+{
+	return ba_reduce_sql(fcinfo, &ba_reduce_nanmean);
+}
+
+PG_FUNCTION_INFO_V1(ba_nanmin);
+Datum
+ba_nanmin(PG_FUNCTION_ARGS)
+{
+	return ba_reduce_sql(fcinfo, &ba_reduce_nanmin);
+}
+
+PG_FUNCTION_INFO_V1(ba_nanmax);
+Datum
+ba_nanmax(PG_FUNCTION_ARGS)
+{
+	return ba_reduce_sql(fcinfo, &ba_reduce_nanmax);
+}
+
+PG_FUNCTION_INFO_V1(ba_count_nan);
+Datum
+ba_count_nan(PG_FUNCTION_ARGS)
+{
+	return ba_reduce_sql(fcinfo, &ba_reduce_count_nan);
+}
+
 /* Two arrays combined element by element must have as many elements. */
 static void
 check_same_size(const BAArray *a, const BAArray *b)
@@ -365,50 +540,11 @@ check_same_size(const BAArray *a, const BAArray *b)
 						a->nelems, b->nelems)));
 }
 
-/* Elements a step of two arrays walked together can pin in each. */
-static int64
-common_chunk_elems(const BAArray *a, const BAArray *b)
-{
-	return BA_CHUNK_BYTES / Max(a->elsize, b->elsize);
-}
-
-/* A chunk as float8: itself, or converted into scratch. */
-static float8 *
-chunk_as_float8(BADtype dtype, char *ptr, int64 count, float8 *scratch)
-{
-	if (dtype == BA_FLOAT8)
-		return (float8 *) ptr;
-	ba_dtype_convert(BA_FLOAT8, scratch, dtype, ptr, count);
-	return scratch;
-}
-
-static double
-dot_float8(const float8 *x, const float8 *y, int64 n)
-{
-	double		s0 = 0,
-				s1 = 0,
-				s2 = 0,
-				s3 = 0;
-	double		total = 0;
-	int64		i = 0;
-
-	for (; i + 4 <= n; i += 4)
-	{
-		s0 += x[i] * y[i];
-		s1 += x[i + 1] * y[i + 1];
-		s2 += x[i + 2] * y[i + 2];
-		s3 += x[i + 3] * y[i + 3];
-	}
-	for (; i < n; i++)
-		total += x[i] * y[i];
-	return total + (s0 + s1) + (s2 + s3);
-}
-
 void
 ba_reduce_dot_accumulate(BAArray *a, BAArray *b, int64 first, int64 count,
 						 BASumState *st)
 {
-	int64		chunk = common_chunk_elems(a, b);
+	int64		chunk = ba_reduce_pair_chunk_elems(a, b);
 	float8	   *scratch_a = palloc(chunk * sizeof(float8));
 	float8	   *scratch_b = palloc(chunk * sizeof(float8));
 	BAIter		ia;
@@ -418,15 +554,10 @@ ba_reduce_dot_accumulate(BAArray *a, BAArray *b, int64 first, int64 count,
 	ba_access_iter_init(&ib, b, first, count, BA_READ, chunk);
 	while (ba_access_iter_next(&ia) && ba_access_iter_next(&ib))
 	{
-		const float8 *x = chunk_as_float8(a->dtype, ia.ptr, ia.count, scratch_a);
-		const float8 *y = chunk_as_float8(b->dtype, ib.ptr, ib.count, scratch_b);
-		double		partial = dot_float8(x, y, ia.count);
-
 		Assert(ia.count == ib.count);
-		sum_add_float(st, partial,
-					  !isfinite(partial) &&
-					  (has_nonfinite(BA_FLOAT8, (const char *) x, ia.count) ||
-					   has_nonfinite(BA_FLOAT8, (const char *) y, ia.count)));
+		dot_float8(st, ba_reduce_as_float8(a->dtype, ia.ptr, ia.count, scratch_a),
+				   ba_reduce_as_float8(b->dtype, ib.ptr, ib.count, scratch_b),
+				   ia.count);
 		st->count += ia.count;
 	}
 	ba_access_iter_end(&ia);
@@ -448,109 +579,4 @@ ba_dot(PG_FUNCTION_ARGS)
 	if (!ba_parallel_dot(a, b, &st))
 		ba_reduce_dot_accumulate(a, b, 0, a->nelems, &st);
 	PG_RETURN_FLOAT8(sum_value(&st));
-}
-
-/*
- * a += b, chunk by chunk.  b's chunk is first copied (converted) into
- * scratch, so b may be a itself.  int8 plus an integer dtype adds exactly;
- * every other pair adds in float8 and stores back through the checked
- * conversion, so a result the dtype cannot hold raises 22003.
- */
-static void
-add_arrays(BAArray *a, BAArray *b)
-{
-	int64		chunk = common_chunk_elems(a, b);
-	bool		exact = a->dtype == BA_INT8 && ba_dtype_info(b->dtype)->is_integer;
-	char	   *ys = palloc(chunk * sizeof(float8));
-	float8	   *scratch = palloc(chunk * sizeof(float8));
-	BAIter		ia;
-	BAIter		ib;
-
-	ba_access_iter_init(&ia, a, 0, a->nelems, BA_WRITE, chunk);
-	if (b != a)
-		ba_access_iter_init(&ib, b, 0, b->nelems, BA_READ, chunk);
-	while (ba_access_iter_next(&ia))
-	{
-		char	   *bptr = ia.ptr;
-		int64		n = ia.count;
-
-		if (b != a)
-		{
-			ba_access_iter_next(&ib);
-			bptr = ib.ptr;
-		}
-		ba_dtype_convert(exact ? BA_INT8 : BA_FLOAT8, ys, b->dtype, bptr, n);
-		if (exact)
-		{
-			int64	   *x = (int64 *) ia.ptr;
-			const int64 *y = (const int64 *) ys;
-
-			for (int64 i = 0; i < n; i++)
-			{
-				if (unlikely(pg_add_s64_overflow(x[i], y[i], &x[i])))
-					ereport(ERROR,
-							(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-							 errmsg("bigint out of range")));
-			}
-		}
-		else
-		{
-			float8	   *x = chunk_as_float8(a->dtype, ia.ptr, n, scratch);
-			const float8 *y = (const float8 *) ys;
-
-			for (int64 i = 0; i < n; i++)
-				x[i] = float8_pl(x[i], y[i]);
-			if (a->dtype != BA_FLOAT8)
-				ba_dtype_convert(a->dtype, ia.ptr, BA_FLOAT8, x, n);
-		}
-	}
-	ba_access_iter_end(&ia);
-	if (b != a)
-		ba_access_iter_end(&ib);
-}
-
-PG_FUNCTION_INFO_V1(ba_add);
-Datum
-ba_add(PG_FUNCTION_ARGS)
-{
-	BAArray    *a;
-	BAArray    *b;
-
-	ba_shape_args_not_null(fcinfo);
-	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
-	b = PG_GETARG_OID(1) == a->loid ? a : ba_array_open(PG_GETARG_OID(1), BA_READ);
-	check_same_size(a, b);
-	add_arrays(a, b);
-	PG_RETURN_OID(a->loid);
-}
-
-/*
- * a *= k in float8 arithmetic (PostgreSQL's float8 * float8), stored back
- * through the checked conversion: integers round, 22003 if out of range.
- */
-PG_FUNCTION_INFO_V1(ba_scale);
-Datum
-ba_scale(PG_FUNCTION_ARGS)
-{
-	BAArray    *a;
-	float8		k;
-	float8	   *scratch;
-	BAIter		it;
-
-	ba_shape_args_not_null(fcinfo);
-	a = ba_array_open(PG_GETARG_OID(0), BA_WRITE);
-	k = PG_GETARG_FLOAT8(1);
-	scratch = palloc(BA_CHUNK_ELEMS(a) * sizeof(float8));
-	ba_access_iter_init(&it, a, 0, a->nelems, BA_WRITE, BA_CHUNK_ELEMS(a));
-	while (ba_access_iter_next(&it))
-	{
-		float8	   *x = chunk_as_float8(a->dtype, it.ptr, it.count, scratch);
-
-		for (int64 i = 0; i < it.count; i++)
-			x[i] = float8_mul(x[i], k);
-		if (a->dtype != BA_FLOAT8)
-			ba_dtype_convert(a->dtype, it.ptr, BA_FLOAT8, x, it.count);
-	}
-	ba_access_iter_end(&it);
-	PG_RETURN_OID(a->loid);
 }

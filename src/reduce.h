@@ -7,13 +7,15 @@
  * array is one run; a box of an n-d array is many runs fed to one state;
  * an axis reduction keeps one state per output element; parallel workers
  * would each fill a state and combine them.  Results do not depend on how
- * the elements were cut into runs, except for the rounding of float sums.
+ * the elements were cut into runs, except for the last bits of float sums.
  *
  * A reduction's chunk function does the work: it takes count elements at
  * ptr, which are elements first .. first + count - 1 of the array (first
  * matters to argmin and argmax only).  ba_reduce_accumulate() walks a run
  * chunk by chunk and calls it; code that has elements at hand (a pinned
  * run, a single element of a strided axis) may call it directly.
+ *
+ * reduce.c holds the sums and extremes, stats.c the statistics.
  */
 #ifndef BIGARRAY_REDUCE_H
 #define BIGARRAY_REDUCE_H
@@ -21,11 +23,11 @@
 #include "bigarray.h"
 
 /*
- * Sums: floats by blocks whose sums are added with compensation
- * (sum + comp), integers exactly in 128 bits.  Blocks holding an infinity
- * or NaN are summed apart in special, so that they give the result
- * PostgreSQL's float8 sum gives (Infinity, -Infinity or NaN) and a sum of
- * finite values that overflows can be told from them (22003).
+ * Sums: floats with compensation (sum + comp), integers exactly in 128
+ * bits.  Runs of elements holding an infinity or NaN are summed apart in
+ * special, so that they give the result PostgreSQL's float8 sum gives
+ * (Infinity, -Infinity or NaN) and a sum of finite values that overflows
+ * can be told from them (22003).
  */
 typedef struct BASumState
 {
@@ -49,10 +51,43 @@ typedef struct BAExtremesState
 	int64		count;
 } BAExtremesState;
 
+/*
+ * Variance: count elements, their compensated sum (sum + comp) and the sum
+ * of squared deviations from their mean, sxx, as PostgreSQL's float8
+ * aggregates keep N, Sx and Sxx; nonfinite once an infinity or NaN was
+ * seen (the result is then NaN, as PostgreSQL's).
+ */
+typedef struct BAVarState
+{
+	int64		count;
+	double		sum;
+	double		comp;
+	double		sxx;
+	bool		nonfinite;
+} BAVarState;
+
+/*
+ * argmin, argmax: the first extreme element seen (index 0-based in the
+ * array, -1 while none) and its value: exact in ivalue for integer dtypes
+ * (integer), in fvalue for floats (is_nan: NaN, above every number as
+ * PostgreSQL orders floats).
+ */
+typedef struct BAArgState
+{
+	int64		index;
+	bool		integer;
+	int64		ivalue;
+	double		fvalue;
+	bool		is_nan;
+} BAArgState;
+
 typedef union BAReduceState
 {
 	BASumState	sum;
 	BAExtremesState extremes;
+	BAVarState	var;
+	BAArgState	arg;
+	int64		count;
 } BAReduceState;
 
 typedef struct BAReduction
@@ -67,10 +102,26 @@ typedef struct BAReduction
 	Datum		(*finish) (const BAReduceState *st, bool *isnull);
 } BAReduction;
 
+/* reduce.c: float8 results */
 extern const BAReduction ba_reduce_sum;
 extern const BAReduction ba_reduce_mean;
 extern const BAReduction ba_reduce_min;
 extern const BAReduction ba_reduce_max;
+/* the same skipping NaN elements, as if they were not there */
+extern const BAReduction ba_reduce_nansum;
+extern const BAReduction ba_reduce_nanmean;
+extern const BAReduction ba_reduce_nanmin;
+extern const BAReduction ba_reduce_nanmax;
+
+/* stats.c: float8 results */
+extern const BAReduction ba_reduce_var;		/* var_samp */
+extern const BAReduction ba_reduce_var_pop;
+extern const BAReduction ba_reduce_stddev;	/* stddev_samp */
+extern const BAReduction ba_reduce_stddev_pop;
+/* stats.c: int8 results (argmin, argmax 1-based) */
+extern const BAReduction ba_reduce_argmin;
+extern const BAReduction ba_reduce_argmax;
+extern const BAReduction ba_reduce_count_nan;
 
 /* Feed elements [first, first + count) of a to st, chunk by chunk. */
 extern void ba_reduce_accumulate(const BAReduction *r, BAArray *a,
@@ -88,5 +139,36 @@ extern void ba_reduce_dot_accumulate(BAArray *a, BAArray *b, int64 first,
  * the range, finish.
  */
 extern Datum ba_reduce_sql(FunctionCallInfo fcinfo, const BAReduction *r);
+
+/*
+ * Knuth's TwoSum: add x to the sum *sum + *comp, the rounding error of the
+ * addition going into *comp (exact for any order of magnitudes, no branch).
+ */
+static inline void
+ba_reduce_twosum_add(double *sum, double *comp, double x)
+{
+	double		t = *sum + x;
+	double		x_part = t - *sum;
+
+	*comp += (*sum - (t - x_part)) + (x - x_part);
+	*sum = t;
+}
+
+/* Elements of a step when two arrays are walked together. */
+static inline int64
+ba_reduce_pair_chunk_elems(const BAArray *a, const BAArray *b)
+{
+	return BA_CHUNK_BYTES / Max(a->elsize, b->elsize);
+}
+
+/* count elements of dtype at ptr as float8: themselves, or converted into scratch. */
+static inline float8 *
+ba_reduce_as_float8(BADtype dtype, char *ptr, int64 count, float8 *scratch)
+{
+	if (dtype == BA_FLOAT8)
+		return (float8 *) ptr;
+	ba_dtype_convert(BA_FLOAT8, scratch, dtype, ptr, count);
+	return scratch;
+}
 
 #endif							/* BIGARRAY_REDUCE_H */

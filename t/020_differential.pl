@@ -93,6 +93,7 @@ sub check
 	$nchecks++;
 	push @prog, [ $session, 'check',
 		"SELECT 'chk|' || \$\$$where\$\$ || '|' || diff_check();" ];
+	stats_check($where) if rand() < 0.5;
 }
 
 sub pick { $_[ int(rand(@_)) ] }
@@ -850,6 +851,62 @@ BEGIN
 END
 \$\$;
 };
+}
+
+
+# ---- statistics against the reference ------------------------------------
+#
+# stats_check(): the statistics of a random flat range (and of the whole
+# array) against PostgreSQL's aggregates over the reference's elements as
+# float8: variances and sums to a relative 1e-9 (the order of additions
+# differs), argmin/argmax, NaN counts, the nan* forms, the histogram
+# (width_bucket's buckets, a value below hi whose quotient rounds up to
+# nbins counted in the last, as later PostgreSQL versions count it) and a quantile
+# (percentile_cont) exactly.
+sub stats_check
+{
+	my ($where) = @_;
+	# the range, as fractions of the size the checking session sees
+	my $from = sprintf '%.3f', rand();
+	my $len = sprintf '%.3f', rand();
+	my $q = pick(0, 0.1, 0.5, 0.37, 0.9, 1);
+	my $nbins = irand(1, 20);
+	my $bound = ($st{m} + 1) * pick(0.5, 1, 1.5);
+	my $near = sub { "abs($_[0] - $_[1]) <= 1e-9 * ($_[2])" };
+	my $sql = <<"SQL";
+SELECT 'chk|' || \$\$stats from $from length $len, $where\$\$ || '|' || CASE
+	WHEN NOT (SELECT coalesce(@{[ $near->('ba_var(a, lo, hi)', 'var_samp(x)', 'var_pop(x) + avg(x) ^ 2 + 1') ]}, true)
+	             AND coalesce(@{[ $near->('ba_var_pop(a, lo, hi)', 'var_pop(x)', 'var_pop(x) + avg(x) ^ 2 + 1') ]}, true)
+	             AND coalesce(@{[ $near->('ba_stddev(a, lo, hi)', 'stddev_samp(x)', 'stddev_pop(x) + abs(avg(x)) + 1') ]}, true)
+	             AND coalesce(@{[ $near->('ba_stddev_pop(a, lo, hi)', 'stddev_pop(x)', 'stddev_pop(x) + abs(avg(x)) + 1') ]}, true)
+	             AND (ba_var(a, lo, hi) IS NULL) = (hi <= lo)
+	             AND (ba_var_pop(a, lo, hi) IS NULL) = (hi < lo)
+	             AND @{[ $near->('ba_nansum(a, lo, hi)', 'coalesce(sum(x), 0)', 'coalesce(sum(abs(x)), 0) + 1') ]}
+	             AND coalesce(@{[ $near->('ba_nanmean(a, lo, hi)', 'avg(x)', 'max(abs(x)) + 1') ]}, true)
+	             AND ba_nanmin(a, lo, hi) IS NOT DISTINCT FROM min(x)
+	             AND ba_nanmax(a, lo, hi) IS NOT DISTINCT FROM max(x)
+	             AND ba_count_nan(a, lo, hi) = count(*) FILTER (WHERE x = 'NaN')
+	          FROM unnest(v[lo:hi]) AS u(y), LATERAL (SELECT y::float8 AS x) c)
+	  THEN 'range statistics differ'
+	WHEN ba_argmin(a, lo, hi) IS DISTINCT FROM
+	     (SELECT o FROM unnest(v) WITH ORDINALITY AS u(x, o) WHERE o BETWEEN lo AND hi ORDER BY x, o LIMIT 1)
+	     OR ba_argmax(a) IS DISTINCT FROM (SELECT o FROM unnest(v) WITH ORDINALITY AS u(x, o) ORDER BY x DESC, o LIMIT 1)
+	  THEN 'argmin/argmax differ'
+	WHEN ba_histogram(a, -$bound, $bound, $nbins) IS DISTINCT FROM
+	     (SELECT array_agg(coalesce(c, 0) ORDER BY k)
+	      FROM generate_series(1, $nbins) k
+	      LEFT JOIN (SELECT least(width_bucket(x::float8, -$bound, $bound, $nbins), $nbins) AS k, count(*) AS c
+	                 FROM unnest(v) x WHERE x::float8 >= -$bound AND x::float8 < $bound GROUP BY 1) h USING (k))
+	  THEN 'histogram differs'
+	WHEN ba_quantile(a, $q) IS DISTINCT FROM
+	     (SELECT percentile_cont($q) WITHIN GROUP (ORDER BY x::float8) FROM unnest(v) x)
+	  THEN 'quantile $q differs'
+	ELSE 'ok' END
+FROM arr, ref, LATERAL (SELECT 1 + floor($from * ba_size(a))::int8 AS lo) l,
+     LATERAL (SELECT lo - 1 + ceil($len * (ba_size(a) - lo + 1))::int8 AS hi) h;
+SQL
+	$nchecks++;
+	push @prog, [ $session, 'check', $sql ];
 }
 
 
