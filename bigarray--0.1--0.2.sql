@@ -221,6 +221,10 @@ ALTER FUNCTION bigarray_agg_finalfn(internal) COST 8000;
 -- the cache's figures
 ALTER FUNCTION bigarray_cache_stats() COST 10 ROWS 1;
 ALTER FUNCTION bigarray_cache_loads() COST 1;
+-- Since 0.2 a cold small read loads only the parts of a page it needs, so
+-- a page can be loaded twice: in part, then whole.
+COMMENT ON FUNCTION bigarray_cache_loads() IS
+	'page loads from large objects this backend has made so far, whole or in part (a cached page is not loaded again; one loaded in part and later whole counts twice)';
 -- reads every table with a bigarray column: no estimate is better than "a lot"
 ALTER FUNCTION bigarray_gc() COST 1000000;
 -- comments ------------------------------------------------------------------

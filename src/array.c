@@ -892,7 +892,7 @@ bigarray_cache_stats(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* bigarray_cache_loads() -> int8: pages this backend has loaded so far. */
+/* bigarray_cache_loads() -> int8: page loads (whole or in part) so far. */
 PG_FUNCTION_INFO_V1(bigarray_cache_loads);
 Datum
 bigarray_cache_loads(PG_FUNCTION_ARGS)

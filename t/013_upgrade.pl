@@ -194,6 +194,89 @@ my %new_function_calls = (
 	  [ 'SELECT ba_shape(ba_reshape((l).arr, 5, 1)) FROM c', '{5,1}' ],
 	'ba_subscripted(bigarray)' =>
 	  [ 'SELECT ba_subscripted(a) = a, a[2][3][4] FROM t1 WHERE id = 4', 't|24' ],
+	# box and axis reductions; s.t2's 'float8 3-D' is {{{0.5,1},{1.5,2}},{{-0.5,-1},{-1.5,-2}}}
+	'ba_sum(bigarray,bigint[],bigint[])' =>
+	  [ q{SELECT ba_sum(v, ARRAY[1, 1, 1]::int8[], ARRAY[1, 2, 2]::int8[]) FROM s.t2 WHERE k = 'float8 3-D'}, '5' ],
+	'ba_min(bigarray,bigint[],bigint[])' =>
+	  [ q{SELECT ba_min(v, ARRAY[2, 1, 1]::int8[], ARRAY[2, 2, 2]::int8[]) FROM s.t2 WHERE k = 'float8 3-D'}, '-2' ],
+	'ba_max(bigarray,bigint[],bigint[])' =>
+	  [ q{SELECT ba_max(v, ARRAY[1, 1, 1]::int8[], ARRAY[2, 1, 2]::int8[]) FROM s.t2 WHERE k = 'float8 3-D'}, '1' ],
+	'ba_mean(bigarray,bigint[],bigint[])' =>
+	  [ q{SELECT ba_mean(v, ARRAY[1, 1, 1]::int8[], ARRAY[1, 1, 2]::int8[]) FROM s.t2 WHERE k = 'float8 3-D'}, '0.75' ],
+	'ba_sum(bigarray,integer)' =>
+	  [ q{SELECT ba_sum(v, axis => 3) FROM s.t2 WHERE k = 'float8 3-D'}, '{{1.5,3.5},{-1.5,-3.5}}' ],
+	'ba_min(bigarray,integer)' =>
+	  [ q{SELECT ba_min(v, axis => 3) FROM s.t2 WHERE k = 'float8 3-D'}, '{{0.5,1.5},{-1,-2}}' ],
+	'ba_max(bigarray,integer)' =>
+	  [ q{SELECT ba_max(v, axis => 2) FROM s.t2 WHERE k = 'float8 3-D'}, '{{1.5,2},{-0.5,-1}}' ],
+	'ba_mean(bigarray,integer)' =>
+	  [ q{SELECT ba_mean(v, axis => 1) FROM s.t2 WHERE k = 'float8 3-D'}, '{{0,0},{0,0}}' ],
+	# statistics over the whole array (the same one) and over ranges of t1.1 (element i is i / 4)
+	'ba_argmax(bigarray)' =>
+	  [ q{SELECT ba_argmax(v) FROM s.t2 WHERE k = 'float8 3-D'}, '4' ],
+	'ba_argmin(bigarray)' =>
+	  [ q{SELECT ba_argmin(v) FROM s.t2 WHERE k = 'float8 3-D'}, '8' ],
+	'ba_argmax(bigarray,bigint,bigint)' =>
+	  [ q{SELECT ba_argmax(a, 10, 20) FROM t1 WHERE id = 1}, '20' ],
+	'ba_argmin(bigarray,bigint,bigint)' =>
+	  [ q{SELECT ba_argmin(a, 10, 20) FROM t1 WHERE id = 1}, '10' ],
+	'ba_count_nan(bigarray)' =>
+	  [ q{SELECT ba_count_nan(v) FROM s.t2 WHERE k = 'float8 3-D'}, '0' ],
+	'ba_count_nan(bigarray,bigint,bigint)' =>
+	  [ q{SELECT ba_count_nan(a, 10, 20) FROM t1 WHERE id = 1}, '0' ],
+	'ba_nansum(bigarray)' =>
+	  [ q{SELECT ba_nansum(v) FROM s.t2 WHERE k = 'float8 3-D'}, '0' ],
+	'ba_nansum(bigarray,bigint,bigint)' =>
+	  [ q{SELECT ba_nansum(a, 4, 6) FROM t1 WHERE id = 1}, '3.75' ],
+	'ba_nanmean(bigarray)' =>
+	  [ q{SELECT ba_nanmean(v) FROM s.t2 WHERE k = 'float8 3-D'}, '0' ],
+	'ba_nanmean(bigarray,bigint,bigint)' =>
+	  [ q{SELECT ba_nanmean(a, 4, 6) FROM t1 WHERE id = 1}, '1.25' ],
+	'ba_nanmin(bigarray)' =>
+	  [ q{SELECT ba_nanmin(v) FROM s.t2 WHERE k = 'float8 3-D'}, '-2' ],
+	'ba_nanmin(bigarray,bigint,bigint)' =>
+	  [ q{SELECT ba_nanmin(a, 4, 6) FROM t1 WHERE id = 1}, '1' ],
+	'ba_nanmax(bigarray)' =>
+	  [ q{SELECT ba_nanmax(v) FROM s.t2 WHERE k = 'float8 3-D'}, '2' ],
+	'ba_nanmax(bigarray,bigint,bigint)' =>
+	  [ q{SELECT ba_nanmax(a, 4, 6) FROM t1 WHERE id = 1}, '1.5' ],
+	'ba_var(bigarray)' =>
+	  [ q{SELECT ba_var(v) FROM s.t2 WHERE k = 'float8 3-D'}, '2.142857142857143' ],
+	'ba_var_pop(bigarray)' =>
+	  [ q{SELECT ba_var_pop(v) FROM s.t2 WHERE k = 'float8 3-D'}, '1.875' ],
+	'ba_stddev(bigarray)' =>
+	  [ q{SELECT ba_stddev(v) FROM s.t2 WHERE k = 'float8 3-D'}, '1.4638501094227998' ],
+	'ba_stddev_pop(bigarray)' =>
+	  [ q{SELECT ba_stddev_pop(v) FROM s.t2 WHERE k = 'float8 3-D'}, '1.3693063937629153' ],
+	'ba_var(bigarray,bigint,bigint)' =>
+	  [ q{SELECT ba_var(a, 4, 5) FROM t1 WHERE id = 1}, '0.03125' ],
+	'ba_var_pop(bigarray,bigint,bigint)' =>
+	  [ q{SELECT ba_var_pop(a, 4, 5) FROM t1 WHERE id = 1}, '0.015625' ],
+	'ba_stddev(bigarray,bigint,bigint)' =>
+	  [ q{SELECT ba_stddev(a, 4, 6) FROM t1 WHERE id = 1}, '0.25' ],
+	'ba_stddev_pop(bigarray,bigint,bigint)' =>
+	  [ q{SELECT ba_stddev_pop(a, 4, 5) FROM t1 WHERE id = 1}, '0.125' ],
+	'ba_histogram(bigarray,double precision,double precision,integer)' =>
+	  [ q{SELECT ba_histogram(v, -2, 2, 4) FROM s.t2 WHERE k = 'float8 3-D'}, '{2,2,1,2}' ],
+	'ba_quantile(bigarray,double precision)' =>
+	  [ q{SELECT ba_quantile(v, 0.5) FROM s.t2 WHERE k = 'float8 3-D'}, '0' ],
+	'ba_quantile(bigarray,double precision[])' =>
+	  [ q{SELECT ba_quantile(v, ARRAY[0, 0.25, 1]) FROM s.t2 WHERE k = 'float8 3-D'}, '{-2,-1.125,2}' ],
+	# element-wise arithmetic, each undone by its transaction's rollback
+	'ba_add(bigarray,double precision)' =>
+	  [ q{BEGIN; SELECT ba_get(ba_add(a, 1::float8), 10) FROM t1 WHERE id = 1; ROLLBACK}, '3.5' ],
+	'ba_sub(bigarray,bigarray)' =>
+	  [ q{BEGIN; SELECT ba_sum(ba_sub(v, v)) FROM s.t2 WHERE k = 'float8 3-D'; ROLLBACK}, '0' ],
+	'ba_mul(bigarray,bigarray)' =>
+	  [ q{BEGIN; SELECT ba_sum(ba_mul(v, v)) FROM s.t2 WHERE k = 'float8 3-D'; ROLLBACK}, '15' ],
+	'ba_div(bigarray,bigarray)' =>
+	  [ q{BEGIN; SELECT ba_sum(ba_div(v, v)) FROM s.t2 WHERE k = 'float8 3-D'; ROLLBACK}, '8' ],
+	'ba_apply(bigarray,text)' =>
+	  [ q{BEGIN; SELECT ba_get(ba_apply(a, 'neg'), 10) FROM t1 WHERE id = 1; ROLLBACK}, '-2.5' ],
+	'ba_apply(bigarray,text,bigint,bigint)' =>
+	  [ q{BEGIN; SELECT ba_slice(ba_apply(a, 'sqrt', 16, 16), 15, 17) FROM t1 WHERE id = 1; ROLLBACK}, '{3.75,2,4.25}' ],
+	'ba_clip(bigarray,double precision,double precision)' =>
+	  [ q{BEGIN; SELECT ba_slice(ba_clip(a, 3, 4), 11, 17) FROM t1 WHERE id = 1; ROLLBACK}, '{3,3,3.25,3.5,3.75,4,4}' ],
 	# the client write path: raw little-endian elements from a flat index
 	'ba_set_bytea(bigarray,bigint,bytea)' => [
 		q{SELECT ba_slice(ba_set_bytea(a, 2, '\x000000000000f03f'), 1, 3) FROM t1 WHERE id = 1},

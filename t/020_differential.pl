@@ -529,7 +529,8 @@ sub op_add
 	return unless fits($st{m} + $mag);
 	(my $b = $elem) =~ s/\bg\b/(g - 1)/g;
 	my $exact = $dtype eq 'int8' && $b =~ /::int[248]\s*$/;
-	emit("INSERT INTO addend SELECT bigarray_from($array);",
+	# element-wise arithmetic wants equal shapes: the addend takes arr's
+	emit("INSERT INTO addend SELECT ba_reshape(bigarray_from($array), " . join(', ', dims()) . ");",
 		"SELECT ba_add(a, b) IS NOT NULL FROM arr, addend;",
 		"SELECT ba_drop(b) FROM addend;",
 		"DELETE FROM addend;",

@@ -30,8 +30,10 @@ def test_small_box_loads_few_pages(conn, connect, flat):
         got = box[1000:1010, 300:310]
         used = loads(reader) - before
         assert np.array_equal(got, data[1000:1010, 300:310])
-        # 10 rows of 16,000 bytes span at most 4 pages of 64 kB
-        assert 1 <= used <= 4
+        # 10 rows of 16,000 bytes span at most 4 pages of 64 kB; a cold
+        # read loads the parts of a page it needs, a second read of the
+        # same page the whole of it: at most 2 loads per page
+        assert 1 <= used <= 8
         before = loads(reader)
         box[1500, 7] = 1.0
         box[1500:1502, 8:10] = np.zeros((2, 2))
