@@ -37,6 +37,7 @@ OBJS = \
 	src/parallel.o \
 	src/planner.o \
 	src/reduce.o \
+	src/reduction.o \
 	src/registry.o \
 	src/shape.o \
 	src/stats.o \

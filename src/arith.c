@@ -20,7 +20,7 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 
-#include "reduce.h"
+#include "reduction.h"
 
 static void
 out_of_range_int64(void)

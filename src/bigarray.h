@@ -14,8 +14,10 @@
  *   elements.c  SQL: get/set/slice/fill/append/resize/reshape/unnest/bytea,
  *               flat and by n-d index or box
  *   boxreduce.c SQL: sum/min/max/mean over a box or along an axis
- *   reduce.c    SQL: sum/min/max/mean/dot and their nan* forms; every
- *               reduction as a state fed by runs (reduce.h)
+ *   reduce.c    SQL: sum/min/max/mean/dot and their nan* forms
+ *   parallel.c  reductions over large ranges in parallel workers
+ *   reduction.c every reduction as a state fed by runs (reduction.h):
+ *               below the SQL files and parallel.c, which both run them
  *   stats.c     SQL: var/stddev/argmin/argmax/histogram/quantile
  *   arith.c     SQL: add/sub/mul/div/scale/apply/clip, in place
  *   registry.c  ba_registry_create() (an array and its registry row), ba_drop(),

@@ -1,7 +1,7 @@
 /*
  * boxreduce.c - reductions over a box of an n-d array, and along one of
  * its axes: ba_sum, ba_min, ba_max, ba_mean with (a, lo int8[], hi int8[])
- * or (a, axis int4).  Both use reduce.c's reductions (reduce.h): a box
+ * or (a, axis int4).  Both use reduction.c's reductions (reduction.h): a box
  * feeds its runs to one state; an axis reduction streams once over the
  * array in C order, feeding each element to the state of its output
  * element, so that memory follows the output, not the array.
@@ -11,7 +11,7 @@
 #include "catalog/pg_type_d.h"
 #include "utils/memutils.h"
 
-#include "reduce.h"
+#include "reduction.h"
 
 /* (a, lo, hi): the box's runs into one state */
 static Datum

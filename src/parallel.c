@@ -39,7 +39,7 @@
 #include "storage/shm_toc.h"
 
 #include "parallel.h"
-#include "reduce.h"
+#include "reduction.h"
 
 /* bigarray.parallel_min_size (defined in bigarray.c) */
 int			ba_parallel_min_size_kb = 64 * 1024;

@@ -4,7 +4,7 @@
 #ifndef BIGARRAY_PARALLEL_H
 #define BIGARRAY_PARALLEL_H
 
-#include "reduce.h"
+#include "reduction.h"
 
 /*
  * Reduce elements [first, first + count) of a into st with parallel workers

@@ -1,7 +1,7 @@
 /*
  * stats.c - statistics over whole arrays or ranges: ba_var, ba_var_pop,
  * ba_stddev, ba_stddev_pop, ba_argmin, ba_argmax (reductions, see
- * reduce.h), ba_histogram and ba_quantile.
+ * reduction.h), ba_histogram and ba_quantile.
  *
  * Definitions are PostgreSQL's: the variances are var_samp and var_pop
  * (NULL for too few elements, NaN once an infinity or NaN is among them,
@@ -22,7 +22,7 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
-#include "reduce.h"
+#include "reduction.h"
 
 /* ---- variance ---- */
 

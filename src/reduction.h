@@ -1,5 +1,6 @@
 /*
- * reduce.h - reductions as state machines over runs of elements.
+ * reduction.h - reductions as state machines over runs of elements
+ * (reduction.c).
  *
  * Every reduction (sum, mean, min, max, and the statistics) has a state, an
  * init, an accumulate over one flat run of elements, a combine that merges
@@ -15,7 +16,7 @@
  * chunk by chunk and calls it; code that has elements at hand (a pinned
  * run, a single element of a strided axis) may call it directly.
  *
- * reduce.c holds the sums and extremes, stats.c the statistics.
+ * reduction.c holds the sums and extremes, stats.c the statistics.
  */
 #ifndef BIGARRAY_REDUCE_H
 #define BIGARRAY_REDUCE_H
@@ -102,7 +103,7 @@ typedef struct BAReduction
 	Datum		(*finish) (const BAReduceState *st, bool *isnull);
 } BAReduction;
 
-/* reduce.c: float8 results */
+/* reduction.c: float8 results */
 extern const BAReduction ba_reduce_sum;
 extern const BAReduction ba_reduce_mean;
 extern const BAReduction ba_reduce_min;
