@@ -8,8 +8,9 @@ order, and writes results.md and chart.png into the directory given as the
 only argument.  Prints the table on stdout as well.
 
 Environment: BENCH_QUICK=1 small sizes and 1-2 runs (checks the harness);
-BENCH_CSUM the csum program (plain C sum, target 4); BENCH_GIT the commit
-described in results.md.
+BENCH_CSUM the csum program (plain C sum, target 4); BENCH_EMPTY_MODULE the
+path of bench/empty_module.c built as a library (the first statement's
+floor, issue 12); BENCH_GIT the commit described in results.md.
 """
 import datetime
 import io
@@ -27,6 +28,7 @@ import numpy
 import psycopg2
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
+EMPTY_MODULE = os.environ.get("BENCH_EMPTY_MODULE", "empty_module")
 MAIN_N = 1 << (18 if QUICK else 24)     # "128 MiB": all three methods
 BIG_N = 1 << (20 if QUICK else 28)      # "2 GiB": beyond float8[], LO and bigarray only
 CHART_SIZES = [1 << e for e in range(14 if QUICK else 16, (20 if QUICK else 28) + 1, 2)]
@@ -64,11 +66,11 @@ psycopg2.extensions.register_type(
     psycopg2.extensions.new_type((FLOAT8_ARRAY_OID,), "FLOAT8ARRAY_AS_TEXT", lambda value, cur: value))
 
 
-def connect():
+def connect(options=""):
     """A new backend; retried while the server restarts after a crashed backend."""
     for attempt in range(CONNECT_ATTEMPTS):
         try:
-            return psycopg2.connect("", options=f"-c statement_timeout={STATEMENT_TIMEOUT}")
+            return psycopg2.connect("", options=f"-c statement_timeout={STATEMENT_TIMEOUT} {options}")
         except psycopg2.OperationalError:
             if attempt == CONNECT_ATTEMPTS - 1:
                 raise
@@ -79,8 +81,8 @@ class Session:
     """One backend in autocommit mode: every statement is its own transaction,
     so a write's time includes its COMMIT."""
 
-    def __init__(self, settings=(), load=True):
-        self.conn = connect()
+    def __init__(self, settings=(), load=True, options=""):
+        self.conn = connect(options)
         self.conn.autocommit = True
         self.cur = self.conn.cursor()
         self.pid = self.value("SELECT pg_backend_pid()")
@@ -312,6 +314,7 @@ class Op:
     sizes: list
     calls: dict = field(default_factory=dict)   # warm batches: calls per statement
     settings: tuple = ()        # (GUC, value) set in the session first
+    options: str = ""           # connection options ("first" sessions only)
     # writes: what bigarray's element i must hold afterwards, from the
     # parameters and its value before; a write that did not happen is not timed
     expect: object = None
@@ -351,6 +354,18 @@ OPS = [
     # issue 12: a new session's first statement, library loading included
     Op("first", "first", {
         LO: "SELECT lo_get(loid, 0, 8)" + IN_LO,
+        BA: "SELECT ba_get(a, 1::int8)" + IN_BA}, [CHART_SIZES[0]]),
+    # the same where the pool's sessions preload the library, as the
+    # README advises; both methods' sessions preload it
+    Op("first_preloaded", "first", {
+        LO: "SELECT lo_get(loid, 0, 8)" + IN_LO,
+        BA: "SELECT ba_get(a, 1::int8)" + IN_BA}, [CHART_SIZES[0]],
+       options="-c session_preload_libraries=bigarray"),
+    # what loading any library costs a new backend: lo_get's first
+    # statement with a module holding nothing but its magic block loaded
+    # in the same statement (bench/empty_module.c)
+    Op("first_floor", "first", {
+        LO: "LOAD '" + EMPTY_MODULE + "'; SELECT lo_get(loid, 0, 8)" + IN_LO,
         BA: "SELECT ba_get(a, 1::int8)" + IN_BA}, [CHART_SIZES[0]]),
     Op("sum", "cold", {
         NATIVE: "SELECT sum(x) FROM bench_native, unnest(a) x WHERE n = %(n)s",
@@ -500,7 +515,7 @@ def measure_first(op, m, p, warm):
     """Issue 12: a new session's first statement, with nothing loaded before
     it: the library, its set-up and the catalog lookups all count.  The
     connection's own start (and pg_backend_pid()) are not timed."""
-    s = Session(op.settings, load=False)
+    s = Session(op.settings, load=False, options=op.options)
     try:
         return {"t": s.timed(op.sql[m], p)}
     finally:
@@ -691,6 +706,10 @@ def issue12_rows(R, cells):
                                           "<= 0.6x without workers")),
         Row("12.3 a session's first statement (library load included): `lo_get` / `ba_get`",
             cells("first", CHART_SIZES[0]), *to_lo("first", CHART_SIZES[0], 1.1)),
+        Row("12.3 the same, sessions started with `session_preload_libraries = bigarray`",
+            cells("first_preloaded", CHART_SIZES[0]), *to_lo("first_preloaded", CHART_SIZES[0], 1.1)),
+        Row("12.3 the floor of any library: `LOAD` of an empty module + `lo_get` / `ba_get`",
+            cells("first_floor", CHART_SIZES[0]), *to_lo("first_floor", CHART_SIZES[0], 1.1)),
         Row(f"12.5 WAL of scale all + COMMIT, {S}, `wal_compression = off`", cells("scale", M, "wal"),
             fmt_ratio(div(f("scale", BA, M, "wal"), f("scale", LO, M, "wal")))),
         Row(f"12.5 the same, `wal_compression = on`", cells("scale_wal_compression", M, "wal"),
@@ -821,6 +840,13 @@ METHOD_NOTES = f"""\
   from the OS page cache). Warm: the same session running the statement
   again after an untimed first run. A `float8[]` and a raw large object have
   no backend cache, so warm and cold differ little for them.
+- A session's first statement (rows 12.3): the first statement of a new
+  session, after the connection's own start, with nothing loaded before it.
+  The preloaded row connects with `session_preload_libraries = bigarray`
+  for both methods, as a pool would; the floor row runs `LOAD` of
+  `bench/empty_module.c` (a library holding only its magic block, built
+  and linked like the extension) and `lo_get` as one statement: what
+  loading any library adds to a new backend's first statement.
 - The warm point read runs {fmt_count(WARM_CALLS)} `ba_get` / `lo_get` calls spread over the
   array in one statement (one `a[i]` for native) and divides: executor and
   function-call overhead are included, the client round trip is not.

@@ -42,6 +42,11 @@ work=$(mktemp -d /tmp/bigarray-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 # the reference of target 4, compiled like the extension
 cc $(pg_config --cflags) -o "$work/csum" "$src/bench/csum.c"
+# the first statement's floor (issue 12): a library with nothing in it,
+# compiled and linked as PGXS links the extension
+cc $(pg_config --cflags) $(pg_config --cflags_sl) -I"$(pg_config --includedir-server)" \
+	-shared $(pg_config --ldflags) $(pg_config --ldflags_sl) \
+	-o "$work/empty_module.so" "$src/bench/empty_module.c"
 chown -R postgres: "$work"
 
 commit=$(git -C "$src" rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -61,6 +66,7 @@ done
 # cluster; BENCH_ONLY=client runs the second alone.
 cd "$work"
 runuser -u postgres -- env BENCH_QUICK="${BENCH_QUICK:-}" BENCH_CSUM="$work/csum" \
+	BENCH_EMPTY_MODULE="$work/empty_module.so" \
 	BENCH_GIT="$commit" MPLCONFIGDIR="$work/matplotlib" BENCH_ONLY="${BENCH_ONLY:-}" \
 	pg_virtualenv "${settings[@]}" bash -c '
 		[ "$BENCH_ONLY" = client ] || /usr/bin/python3 "$1/bench/bench.py" "$2" || exit

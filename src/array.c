@@ -144,22 +144,46 @@ cache_reset(void)
 	cache_ram = NULL;
 }
 
+/* The table of arrays, and the transaction callbacks that keep it right. */
+static void
+cache_table_prepare(void)
+{
+	HASHCTL		ctl;
+
+	if (cache_arrays != NULL)
+		return;
+	register_callbacks();
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(BAArray);
+	ctl.hcxt = ba_memory_context();
+	cache_arrays = hash_create("bigarray arrays", 64, &ctl,
+							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+/*
+ * Set up an empty cache when a backend loads the library, so that a
+ * session started with session_preload_libraries does it before its first
+ * statement.  Not in the postmaster (shared_preload_libraries): children
+ * would share one memfd.  Failing here only leaves it to the first use.
+ */
+void
+ba_array_cache_preload(void)
+{
+	if (!IsUnderPostmaster)
+		return;
+	cache_table_prepare();
+	if (cache_ram == NULL)
+		cache_ram = ram_new((size_t) ba_page_size_kb * 1024,
+							cache_max_pages(ba_cache_size_kb,
+											(size_t) ba_page_size_kb * 1024));
+}
+
 static void
 cache_prepare(void)
 {
 	size_t		pagesize = (size_t) ba_page_size_kb * 1024;
 
-	if (cache_arrays == NULL)
-	{
-		HASHCTL		ctl;
-
-		register_callbacks();
-		ctl.keysize = sizeof(Oid);
-		ctl.entrysize = sizeof(BAArray);
-		ctl.hcxt = ba_memory_context();
-		cache_arrays = hash_create("bigarray arrays", 64, &ctl,
-								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-	}
+	cache_table_prepare();
 	if (cache_ram != NULL && ram_pagesize(cache_ram) != pagesize &&
 		cache_used_lxid != MyProc->lxid)
 		cache_reset();

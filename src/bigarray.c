@@ -1,7 +1,10 @@
 /*
- * bigarray.c - the module: PG_MODULE_MAGIC, _PG_init and the GUCs' definitions
- * (their variables belong to array.c, which reads them); the top of the
- * stack, since a new cache size is applied to the array layer at once.
+ * bigarray.c - the module: PG_MODULE_MAGIC and _PG_init, which defines the
+ * GUCs (their variables belong to array.c, which reads them) and, in a
+ * backend, sets up the empty page cache, so that sessions started with
+ * session_preload_libraries pay for it before their first statement; the
+ * top of the stack, since a new cache size is applied to the array layer
+ * at once.
  *
  * bigarray.cache_size caps the memory a backend keeps for array pages;
  * bigarray.page_size is the unit in which pages are loaded and stored.  A
@@ -74,4 +77,5 @@ _PG_init(void)
 							GUC_UNIT_KB,
 							NULL, NULL, NULL);
 	MarkGUCPrefixReserved("bigarray");
+	ba_array_cache_preload();
 }

@@ -268,6 +268,9 @@ extern void ba_array_dropped(Oid loid);
 /* bigarray.cache_size's assign hook: apply a new size to the cache now. */
 extern void ba_array_cache_resize(int size_kb);
 
+/* _PG_init in a backend: an empty cache, ready before the first statement. */
+extern void ba_array_cache_preload(void);
+
 /* ---- registry (registry.c) ---- */
 
 /*
