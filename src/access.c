@@ -56,12 +56,29 @@ ba_access_iter_end(BAIter *it)
 	}
 }
 
+/*
+ * Read count elements from first into dst as dtype to.  Elements wanted in
+ * the array's own dtype are copied out (ba_array_read), chunk by chunk so
+ * that a long read can be cancelled; others are converted from pins.
+ */
 void
 ba_access_read(BAArray *a, int64 first, int64 count, BADtype to, void *dst)
 {
 	int			to_size = ba_dtype_info(to)->elsize;
 	BAIter		it;
 
+	if (to == a->dtype)
+	{
+		for (int64 done = 0; done < count;)
+		{
+			int64		n = Min(BA_CHUNK_ELEMS(a), count - done);
+
+			CHECK_FOR_INTERRUPTS();
+			ba_array_read(a, first + done, n, (char *) dst + done * to_size);
+			done += n;
+		}
+		return;
+	}
 	ba_access_iter_init(&it, a, first, count, BA_READ, BA_CHUNK_ELEMS(a));
 	while (ba_access_iter_next(&it))
 		ba_dtype_convert(to, (char *) dst + (it.first - first) * to_size,

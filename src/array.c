@@ -639,16 +639,17 @@ dirty_over_half(void)
 }
 
 /*
- * Pin the pages holding bytes [offset, offset + len) of the array, writing
- * dirty pages out early when they take more than half of the cache, or
- * when no page can be had.  Not while a write pin is held: writeout marks
- * pages stored (read-only) under the writer's feet.  A read loads only the
+ * Pin the pages holding bytes [offset, offset + len) of the array, or with
+ * copy_to, copy the bytes there and leave nothing pinned; writing dirty
+ * pages out early when they take more than half of the cache, or when no
+ * page can be had.  Not while a write pin is held: writeout marks pages
+ * stored (read-only) under the writer's feet.  A read loads only the
  * 2 kB-sized parts of a page not in the cache that the bytes fall in (a
  * cold point read costs one large-object chunk, not a page); a second
  * access to such a page loads the rest of it (vma_pin_bytes).
  */
 static void
-pin_pages(BAArray *a, uint64 offset, uint64 len, bool write)
+pin_pages(BAArray *a, uint64 offset, uint64 len, bool write, void *copy_to)
 {
 	bool		wrote_out = false;
 
@@ -661,7 +662,9 @@ pin_pages(BAArray *a, uint64 offset, uint64 len, bool write)
 	{
 		int			err;
 
-		if (vma_pin_bytes(&a->vma, offset, len, write ? VMA_PIN_WRITE : 0) == 0)
+		if ((copy_to != NULL ?
+			 vma_read_bytes(&a->vma, offset, len, copy_to) :
+			 vma_pin_bytes(&a->vma, offset, len, write ? VMA_PIN_WRITE : 0)) == 0)
 			return;
 		err = errno;
 		if (err == EIO)
@@ -708,7 +711,7 @@ ba_array_pin(BAArray *a, int64 first, int64 count, int mode, BAPin *pin)
 
 		pins = ba_memory_reserve(pins, &maxpins, npins + 1,
 								 sizeof(BAPinRecord));
-		pin_pages(a, start, end - start, write);
+		pin_pages(a, start, end - start, write, NULL);
 		pin->first_page = start / pagesize;
 		pin->npages = (end - 1) / pagesize - pin->first_page + 1;
 		rec = &pins[npins++];
@@ -721,6 +724,23 @@ ba_array_pin(BAArray *a, int64 first, int64 count, int mode, BAPin *pin)
 			nwrite_pins++;
 	}
 	return (char *) a->vma.addr_start + first * a->elsize;
+}
+
+/*
+ * Copy count elements from first into dst, in the array's dtype.  Unlike a
+ * pin, this reads a page loaded in part without mapping it, which is most
+ * of what a cold small read would otherwise spend outside the large object.
+ */
+void
+ba_array_read(BAArray *a, int64 first, int64 count, void *dst)
+{
+	if (first < 0 || count < 0 || first > a->nelems - count)
+		elog(ERROR, "bigarray: read of " INT64_FORMAT " elements at " INT64_FORMAT
+			 " outside array %u of " INT64_FORMAT,
+			 count, first, a->loid, a->nelems);
+	if (count > 0)
+		pin_pages(a, (uint64) first * a->elsize, (uint64) count * a->elsize,
+				  false, dst);
 }
 
 static void
@@ -775,7 +795,7 @@ zero_page_range(BAArray *a, vm_pgoff_t pgoffset, size_t from, size_t to)
 {
 	size_t		pagesize = ram_pagesize(cache_ram);
 
-	pin_pages(a, pgoffset * pagesize, pagesize, true);
+	pin_pages(a, pgoffset * pagesize, pagesize, true, NULL);
 	memset((char *) a->vma.addr_start + pgoffset * pagesize + from, 0, to - from);
 	vma_unpin(&a->vma, pgoffset, 1);
 }

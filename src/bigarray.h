@@ -258,6 +258,9 @@ typedef struct BAPin
 extern char *ba_array_pin(BAArray *a, int64 first, int64 count, int mode, BAPin *pin);
 extern void ba_array_unpin(BAPin *pin);
 
+/* Copy count elements from first into dst, as stored (no pin is left). */
+extern void ba_array_read(BAArray *a, int64 first, int64 count, void *dst);
+
 /*
  * ba_drop() is unlinking the array: forget it in this backend, or, if this
  * transaction has written it, hide it until the dropping (sub)transaction

@@ -231,6 +231,15 @@ void		vma_unpin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages);
 int			vma_pin_bytes(VMA *vma, uint64_t offset, uint64_t len, int flags);
 
 /*
+ * vma_read_bytes() copies bytes [offset, offset + len) of vma into buf,
+ * loading what is missing as a read pin of them would (only the parts a
+ * page not in RAM needs), and leaves nothing pinned.  A partly loaded page
+ * is copied from RAM without being mapped, which saves a cold small read
+ * the mapping and its fault.  Errors as for vma_pin().
+ */
+int			vma_read_bytes(VMA *vma, uint64_t offset, uint64_t len, void *buf);
+
+/*
  * Page faults.   vma_on_pagefault() serves a read or write access to addr in
  * vma: it is what the SIGSEGV handler calls, and tests may call it directly.
  * VM_FAILED means the page could not be provided (loadblk failed or no RAM);

@@ -3,9 +3,11 @@
  *
  * vma_pin() does in normal context what faults would do page by page (load,
  * dirty, map), reports failures as return codes, and keeps the pages from
- * being reclaimed until vma_unpin().
+ * being reclaimed until vma_unpin().  vma_read_bytes() copies a range out
+ * the same way, without leaving a pin.
  */
 #include <errno.h>
+#include <string.h>
 
 #include "virtmem_int.h"
 
@@ -106,6 +108,64 @@ vma_pin_bytes(VMA *vma, uint64_t offset, uint64_t len, int flags)
 	first = offset / pagesize;
 	return vma_pin_pages(vma, first, (offset + len - 1) / pagesize - first + 1,
 						 offset % pagesize, (offset + len - 1) % pagesize + 1, flags);
+}
+
+/*
+ * Copy bytes [from, to) of page idx of vma into buf.  A page loaded only in
+ * part is read from its RAM slot, one pread: it is mapped only while
+ * pinned, so reading it in place would cost a mapping, a fault and an
+ * unmapping.  A whole page is mapped and read in place, and stays mapped
+ * for the accesses that follow.
+ */
+static int
+vma_read_page(VMA *vma, size_t idx, size_t from, size_t to, char *buf)
+{
+	VMPage	   *page;
+	int			err = 0;
+
+	if (page_load_range(vma->fileh, vma->f_pgoffset + idx, from, to, &page) < 0)
+		return -1;
+	page_pin(page);
+	if (page->valid_parts != VM_PAGE_ALL_PARTS)
+		err = ram_slot_read_range(page->ram, page->ram_pgoffset, from, to - from, buf);
+	else if ((err = page_map(vma, idx, page, page_write_allowed(page))) == 0)
+		memcpy(buf, (const char *) vma->addr_start + idx * page->ram->pagesize + from,
+			   to - from);
+	page_unpin(page);
+	return err;
+}
+
+int
+vma_read_bytes(VMA *vma, uint64_t offset, uint64_t len, void *buf)
+{
+	size_t		pagesize;
+	vm_pgoff_t	first;
+	vm_pgoff_t	last;
+
+	if (vma == NULL || vma->page_ismapped == NULL || len == 0 ||
+		offset + len < offset)
+	{
+		errno = EINVAL;
+		return -1;
+	}
+	pagesize = vma->fileh->ram->pagesize;
+	first = offset / pagesize;
+	last = (offset + len - 1) / pagesize;
+	if (!vma_range_valid(vma, first, last - first + 1))
+	{
+		errno = EINVAL;
+		return -1;
+	}
+	for (vm_pgoff_t i = first; i <= last; i++)
+	{
+		size_t		from = i == first ? offset % pagesize : 0;
+		size_t		to = i == last ? (offset + len - 1) % pagesize + 1 : pagesize;
+
+		if (vma_read_page(vma, i, from, to, buf) < 0)
+			return -1;
+		buf = (char *) buf + (to - from);
+	}
+	return 0;
 }
 
 void

@@ -141,9 +141,16 @@ ram_slot_free(RAM *ram, vm_pgoff_t slot)
 int
 ram_slot_read(const RAM *ram, vm_pgoff_t slot, void *buf)
 {
-	ssize_t		n = pread(ram->memfd, buf, ram->pagesize, (off_t) (slot * ram->pagesize));
+	return ram_slot_read_range(ram, slot, 0, ram->pagesize, buf);
+}
 
-	if (n == (ssize_t) ram->pagesize)
+int
+ram_slot_read_range(const RAM *ram, vm_pgoff_t slot, size_t off, size_t len,
+					void *buf)
+{
+	ssize_t		n = pread(ram->memfd, buf, len, (off_t) (slot * ram->pagesize + off));
+
+	if (n == (ssize_t) len)
 		return 0;
 	if (n >= 0)
 		errno = EIO;

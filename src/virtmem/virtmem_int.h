@@ -93,6 +93,9 @@ void		ram_slots_release(RAM *ram);
 int			ram_slot_alloc(RAM *ram, vm_pgoff_t *slot);
 void		ram_slot_free(RAM *ram, vm_pgoff_t slot);
 int			ram_slot_read(const RAM *ram, vm_pgoff_t slot, void *buf);
+/* Bytes [off, off + len) of a slot into buf. */
+int			ram_slot_read_range(const RAM *ram, vm_pgoff_t slot, size_t off,
+								size_t len, void *buf);
 int			ram_slot_write(const RAM *ram, vm_pgoff_t slot, const void *buf);
 /* Bytes [off, off + len) of a slot from buf. */
 int			ram_slot_write_range(const RAM *ram, vm_pgoff_t slot, size_t off,
