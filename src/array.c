@@ -156,7 +156,13 @@ cache_table_prepare(void)
 	ctl.keysize = sizeof(Oid);
 	ctl.entrysize = sizeof(BAArray);
 	ctl.hcxt = ba_memory_context();
-	cache_arrays = hash_create("bigarray arrays", 64, &ctl,
+
+	/*
+	 * Fewer entries than dynahash allocates at once, which makes it
+	 * allocate them here, at library load, rather than at the session's
+	 * first array.
+	 */
+	cache_arrays = hash_create("bigarray arrays", 16, &ctl,
 							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 }
 

@@ -51,6 +51,7 @@ ram_new(size_t pagesize, size_t max_pages)
 	}
 	ram->max_pages = max_pages;
 	list_init(&ram->lru);
+	vma_read_limits();
 	return ram;
 }
 

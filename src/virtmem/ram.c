@@ -28,51 +28,6 @@
 
 #include "virtmem_int.h"
 
-#define RAM_MIN_PAGESIZE	((size_t) 4 * 1024)
-#define RAM_MAX_PAGESIZE	((size_t) 2 * 1024 * 1024)
-
-/*
- * Set up the slot fields of ram for pages of pagesize bytes.  Fails with
- * EINVAL for a page size that is not a power of two from 4 KiB to 2 MiB and
- * a multiple of the system page size, or as memfd_create or malloc fail.
- */
-int
-ram_slots_init(RAM *ram, size_t pagesize)
-{
-	long		syspage = sysconf(_SC_PAGESIZE);
-
-	if (pagesize < RAM_MIN_PAGESIZE || pagesize > RAM_MAX_PAGESIZE ||
-		(pagesize & (pagesize - 1)) != 0 ||
-		syspage <= 0 || pagesize % (size_t) syspage != 0)
-	{
-		errno = EINVAL;
-		return -1;
-	}
-	ram->memfd = memfd_create("bigarray-ram", MFD_CLOEXEC);
-	if (ram->memfd < 0)
-		return -1;
-	ram->bounce = malloc(pagesize);
-	if (ram->bounce == NULL)
-	{
-		close(ram->memfd);
-		errno = ENOMEM;
-		return -1;
-	}
-	ram->pagesize = pagesize;
-	return 0;
-}
-
-/* Free the memfd and the slot bookkeeping.  Every slot must be back. */
-void
-ram_slots_release(RAM *ram)
-{
-	if (ram->nslots_held != 0)
-		virtmem_bug("ram_close: pages still in use (close every file handle first)");
-	close(ram->memfd);
-	free(ram->bounce);
-	free(ram->free_slots);
-}
-
 /*
  * Make room for RAM_GROW_BYTES more of slots: a longer memfd (holes, no
  * memory yet) and a larger free-slot stack.  The stack is sized for every
@@ -93,6 +48,60 @@ ram_grow(RAM *ram)
 	ram->nslots = nslots;
 	return 0;
 }
+
+#define RAM_MIN_PAGESIZE	((size_t) 4 * 1024)
+#define RAM_MAX_PAGESIZE	((size_t) 2 * 1024 * 1024)
+
+/*
+ * Set up the slot fields of ram for pages of pagesize bytes.  Fails with
+ * EINVAL for a page size that is not a power of two from 4 KiB to 2 MiB and
+ * a multiple of the system page size, or as memfd_create, ftruncate or
+ * malloc fail.
+ */
+int
+ram_slots_init(RAM *ram, size_t pagesize)
+{
+	long		syspage = sysconf(_SC_PAGESIZE);
+
+	if (pagesize < RAM_MIN_PAGESIZE || pagesize > RAM_MAX_PAGESIZE ||
+		(pagesize & (pagesize - 1)) != 0 ||
+		syspage <= 0 || pagesize % (size_t) syspage != 0)
+	{
+		errno = EINVAL;
+		return -1;
+	}
+	ram->memfd = memfd_create("bigarray-ram", MFD_CLOEXEC);
+	if (ram->memfd < 0)
+		return -1;
+	ram->pagesize = pagesize;
+	ram->bounce = malloc(pagesize);
+	/*
+	 * Room for the first slots now: a RAM is made ahead of its first use
+	 * (bigarray makes its own at library load), and that first load should
+	 * not pay for growing the memfd.
+	 */
+	if (ram->bounce == NULL || ram_grow(ram) < 0)
+	{
+		free(ram->bounce);
+		free(ram->free_slots);
+		close(ram->memfd);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/* Free the memfd and the slot bookkeeping.  Every slot must be back. */
+void
+ram_slots_release(RAM *ram)
+{
+	if (ram->nslots_held != 0)
+		virtmem_bug("ram_close: pages still in use (close every file handle first)");
+	close(ram->memfd);
+	free(ram->bounce);
+	free(ram->free_slots);
+}
+
 
 /*
  * Take a slot.  Its bytes are zeros or left from an earlier holder.  Fails

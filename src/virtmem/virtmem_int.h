@@ -169,6 +169,8 @@ vma_page_writable(const VMA *vma, size_t idx)
 
 int			vma_map_page(VMA *vma, size_t idx, VMPage *page, bool writable);
 void		page_unmap_all(VMPage *page);
+/* Read the kernel's limit on memory areas, if not yet read. */
+void		vma_read_limits(void);
 void		page_write_protect_all(VMPage *page);
 
 /* Pages mapped, all mappings together, and how many may be. */

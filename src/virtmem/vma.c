@@ -53,13 +53,12 @@
 #define AREA_MARGIN			4096
 #define DEFAULT_MAX_MAP_COUNT	65530
 
-static size_t max_map_count;	/* read once, at the first fileh_mmap() */
+static size_t max_map_count;	/* read once: vma_read_limits() */
 static size_t nvmas;			/* mappings in the tree */
 static size_t nmapped;			/* pages mapped, summed over all mappings */
 
 static VMA *vma_tree_root;
 
-static void read_max_map_count(void);
 static void vma_unmap_page(VMA *vma, size_t idx, VMPage *page);
 
 /* ---- the address-ordered AVL tree of all mappings ---- */
@@ -213,8 +212,7 @@ fileh_mmap(VMA *vma, BigFileH *fileh, vm_pgoff_t pgoffset, vm_pgoff_t pglen)
 		return -1;
 	}
 
-	if (max_map_count == 0)
-		read_max_map_count();
+	vma_read_limits();
 	bitmaps = calloc(2 * vma_nwords(pglen), sizeof(*bitmaps));
 	if (bitmaps == NULL)
 	{
@@ -299,13 +297,21 @@ vma_install_page(VMA *vma, size_t idx, VMPage *page, int prot)
 	return 0;
 }
 
-static void
-read_max_map_count(void)
+/*
+ * Read vm.max_map_count, once per process: at the first fileh_mmap(), or
+ * ahead of it when a RAM is made (three system calls the first mapping
+ * then does not pay).
+ */
+void
+vma_read_limits(void)
 {
 	char		buf[32];
 	ssize_t		len = -1;
-	int			fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
+	int			fd;
 
+	if (max_map_count != 0)
+		return;
+	fd = open("/proc/sys/vm/max_map_count", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0)
 	{
 		len = read(fd, buf, sizeof(buf) - 1);
