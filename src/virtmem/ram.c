@@ -55,8 +55,7 @@ ram_grow(RAM *ram)
 /*
  * Set up the slot fields of ram for pages of pagesize bytes.  Fails with
  * EINVAL for a page size that is not a power of two from 4 KiB to 2 MiB and
- * a multiple of the system page size, or as memfd_create, ftruncate or
- * malloc fail.
+ * a multiple of the system page size, or as memfd_create or malloc fail.
  */
 int
 ram_slots_init(RAM *ram, size_t pagesize)
@@ -75,15 +74,8 @@ ram_slots_init(RAM *ram, size_t pagesize)
 		return -1;
 	ram->pagesize = pagesize;
 	ram->bounce = malloc(pagesize);
-	/*
-	 * Room for the first slots now: a RAM is made ahead of its first use
-	 * (bigarray makes its own at library load), and that first load should
-	 * not pay for growing the memfd.
-	 */
-	if (ram->bounce == NULL || ram_grow(ram) < 0)
+	if (ram->bounce == NULL)
 	{
-		free(ram->bounce);
-		free(ram->free_slots);
 		close(ram->memfd);
 		errno = ENOMEM;
 		return -1;
