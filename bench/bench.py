@@ -323,6 +323,8 @@ class Op:
 IN_NATIVE = " FROM bench_native WHERE n = %(n)s"
 IN_LO = " FROM bench_lo WHERE n = %(n)s"
 IN_BA = " FROM bench_ba WHERE n = %(n)s"
+# issue 12: a new session's first statement
+FIRST_SQL = {LO: "SELECT lo_get(loid, 0, 8)" + IN_LO, BA: "SELECT ba_get(a, 1::int8)" + IN_BA}
 LO_PIECES = " FROM bench_lo, generate_series(0::int8, %(nbytes)s - 1, %(piece)s) off WHERE n = %(n)s"
 # The warm point read: WARM_CALLS elements spread over the array in one
 # statement, so executor and function-call overhead count but not the round trip.
@@ -352,21 +354,16 @@ OPS = [
         LO: "SELECT lo_get(loid, (%(i)s - 1) * 8, (%(j)s - %(i)s + 1) * 8)" + IN_LO,
         BA: "SELECT ba_to_bytea(a, %(i)s::int8, %(j)s::int8)" + IN_BA}, [MAIN_N, BIG_N]),
     # issue 12: a new session's first statement, library loading included
-    Op("first", "first", {
-        LO: "SELECT lo_get(loid, 0, 8)" + IN_LO,
-        BA: "SELECT ba_get(a, 1::int8)" + IN_BA}, [CHART_SIZES[0]]),
+    Op("first", "first", FIRST_SQL, [CHART_SIZES[0]]),
     # the same where the pool's sessions preload the library, as the
     # README advises; both methods' sessions preload it
-    Op("first_preloaded", "first", {
-        LO: "SELECT lo_get(loid, 0, 8)" + IN_LO,
-        BA: "SELECT ba_get(a, 1::int8)" + IN_BA}, [CHART_SIZES[0]],
+    Op("first_preloaded", "first", FIRST_SQL, [CHART_SIZES[0]],
        options="-c session_preload_libraries=bigarray"),
     # what loading any library costs a new backend: lo_get's first
     # statement with a module holding nothing but its magic block loaded
     # in the same statement (bench/empty_module.c)
-    Op("first_floor", "first", {
-        LO: "LOAD '" + EMPTY_MODULE + "'; SELECT lo_get(loid, 0, 8)" + IN_LO,
-        BA: "SELECT ba_get(a, 1::int8)" + IN_BA}, [CHART_SIZES[0]]),
+    Op("first_floor", "first", dict(FIRST_SQL, **{
+        LO: "LOAD '" + EMPTY_MODULE + "'; " + FIRST_SQL[LO]}), [CHART_SIZES[0]]),
     Op("sum", "cold", {
         NATIVE: "SELECT sum(x) FROM bench_native, unnest(a) x WHERE n = %(n)s",
         LO: "SELECT sum(length(lo_get(loid, off, %(piece)s)))" + LO_PIECES,

@@ -166,6 +166,15 @@ cache_table_prepare(void)
 							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 }
 
+/* An empty RAM of the page size and cache size set now, or NULL (errno). */
+static RAM *
+cache_ram_new(void)
+{
+	size_t		pagesize = (size_t) ba_page_size_kb * 1024;
+
+	return ram_new(pagesize, cache_max_pages(ba_cache_size_kb, pagesize));
+}
+
 /*
  * Set up an empty cache when a backend loads the library, so that a
  * session started with session_preload_libraries does it before its first
@@ -179,23 +188,20 @@ ba_array_cache_preload(void)
 		return;
 	cache_table_prepare();
 	if (cache_ram == NULL)
-		cache_ram = ram_new((size_t) ba_page_size_kb * 1024,
-							cache_max_pages(ba_cache_size_kb,
-											(size_t) ba_page_size_kb * 1024));
+		cache_ram = cache_ram_new();
 }
 
 static void
 cache_prepare(void)
 {
-	size_t		pagesize = (size_t) ba_page_size_kb * 1024;
-
 	cache_table_prepare();
-	if (cache_ram != NULL && ram_pagesize(cache_ram) != pagesize &&
+	if (cache_ram != NULL &&
+		ram_pagesize(cache_ram) != (size_t) ba_page_size_kb * 1024 &&
 		cache_used_lxid != MyProc->lxid)
 		cache_reset();
 	if (cache_ram == NULL)
 	{
-		cache_ram = ram_new(pagesize, cache_max_pages(ba_cache_size_kb, pagesize));
+		cache_ram = cache_ram_new();
 		if (cache_ram == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),

@@ -128,6 +128,30 @@ strip_casts(Node *expr)
 	}
 }
 
+/* The value of an integer constant that is not null, if node is one. */
+static bool
+integer_const(Node *node, int64 *value)
+{
+	Const	   *c = (Const *) node;
+
+	if (!IsA(node, Const) || c->constisnull)
+		return false;
+	switch (c->consttype)
+	{
+		case INT8OID:
+			*value = DatumGetInt64(c->constvalue);
+			return true;
+		case INT4OID:
+			*value = DatumGetInt32(c->constvalue);
+			return true;
+		case INT2OID:
+			*value = DatumGetInt16(c->constvalue);
+			return true;
+		default:
+			return false;
+	}
+}
+
 /*
  * expr as base + offset, offset a constant: an integer addition or
  * subtraction with a constant operand (as `i + 999` is written), else expr
@@ -147,22 +171,16 @@ split_offset(Node *expr, int64 *offset)
 		bool		plus = fn == F_INT8PL || fn == F_INT48PL || fn == F_INT84PL ||
 			fn == F_INT4PL;
 		bool		minus = fn == F_INT8MI || fn == F_INT84MI || fn == F_INT4MI;
+		int64		v;
 
-		if ((plus || minus) && IsA(right, Const) && !((Const *) right)->constisnull)
+		if ((plus || minus) && integer_const(right, &v))
 		{
-			Const	   *c = (Const *) right;
-			int64		v = c->consttype == INT8OID ? DatumGetInt64(c->constvalue) :
-				c->consttype == INT4OID ? DatumGetInt32(c->constvalue) : 0;
-
 			*offset = minus ? -v : v;
 			return left;
 		}
-		if (plus && IsA(left, Const) && !((Const *) left)->constisnull)
+		if (plus && integer_const(left, &v))
 		{
-			Const	   *c = (Const *) left;
-
-			*offset = c->consttype == INT8OID ? DatumGetInt64(c->constvalue) :
-				c->consttype == INT4OID ? DatumGetInt32(c->constvalue) : 0;
+			*offset = v;
 			return right;
 		}
 	}

@@ -92,11 +92,17 @@ vma_pin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages, int flags)
 	return vma_pin_pages(vma, pgoffset, npages, 0, pagesize, flags);
 }
 
-int
-vma_pin_bytes(VMA *vma, uint64_t offset, uint64_t len, int flags)
+/*
+ * The pages of vma holding bytes [offset, offset + len): the first, how
+ * many, and where the bytes start in the first (head) and end in the last
+ * (tail, exclusive).  -1 with EINVAL for no mapping or an empty or
+ * overflowing range; whether the pages lie within vma is left to the caller.
+ */
+static int
+byte_range_pages(const VMA *vma, uint64_t offset, uint64_t len, vm_pgoff_t *first,
+				 vm_pgoff_t *npages, size_t *head, size_t *tail)
 {
 	size_t		pagesize;
-	vm_pgoff_t	first;
 
 	if (vma == NULL || vma->page_ismapped == NULL || len == 0 ||
 		offset + len < offset)
@@ -105,9 +111,24 @@ vma_pin_bytes(VMA *vma, uint64_t offset, uint64_t len, int flags)
 		return -1;
 	}
 	pagesize = vma->fileh->ram->pagesize;
-	first = offset / pagesize;
-	return vma_pin_pages(vma, first, (offset + len - 1) / pagesize - first + 1,
-						 offset % pagesize, (offset + len - 1) % pagesize + 1, flags);
+	*first = offset / pagesize;
+	*npages = (offset + len - 1) / pagesize - *first + 1;
+	*head = offset % pagesize;
+	*tail = (offset + len - 1) % pagesize + 1;
+	return 0;
+}
+
+int
+vma_pin_bytes(VMA *vma, uint64_t offset, uint64_t len, int flags)
+{
+	vm_pgoff_t	first;
+	vm_pgoff_t	npages;
+	size_t		head;
+	size_t		tail;
+
+	if (byte_range_pages(vma, offset, len, &first, &npages, &head, &tail) < 0)
+		return -1;
+	return vma_pin_pages(vma, first, npages, head, tail, flags);
 }
 
 /*
@@ -138,30 +159,24 @@ vma_read_page(VMA *vma, size_t idx, size_t from, size_t to, char *buf)
 int
 vma_read_bytes(VMA *vma, uint64_t offset, uint64_t len, void *buf)
 {
-	size_t		pagesize;
 	vm_pgoff_t	first;
-	vm_pgoff_t	last;
+	vm_pgoff_t	npages;
+	size_t		head;
+	size_t		tail;
 
-	if (vma == NULL || vma->page_ismapped == NULL || len == 0 ||
-		offset + len < offset)
+	if (byte_range_pages(vma, offset, len, &first, &npages, &head, &tail) < 0)
+		return -1;
+	if (!vma_range_valid(vma, first, npages))
 	{
 		errno = EINVAL;
 		return -1;
 	}
-	pagesize = vma->fileh->ram->pagesize;
-	first = offset / pagesize;
-	last = (offset + len - 1) / pagesize;
-	if (!vma_range_valid(vma, first, last - first + 1))
+	for (vm_pgoff_t i = 0; i < npages; i++)
 	{
-		errno = EINVAL;
-		return -1;
-	}
-	for (vm_pgoff_t i = first; i <= last; i++)
-	{
-		size_t		from = i == first ? offset % pagesize : 0;
-		size_t		to = i == last ? (offset + len - 1) % pagesize + 1 : pagesize;
+		size_t		from = i == 0 ? head : 0;
+		size_t		to = i == npages - 1 ? tail : vma->fileh->ram->pagesize;
 
-		if (vma_read_page(vma, i, from, to, buf) < 0)
+		if (vma_read_page(vma, first + i, from, to, buf) < 0)
 			return -1;
 		buf = (char *) buf + (to - from);
 	}

@@ -28,27 +28,6 @@
 
 #include "virtmem_int.h"
 
-/*
- * Make room for RAM_GROW_BYTES more of slots: a longer memfd (holes, no
- * memory yet) and a larger free-slot stack.  The stack is sized for every
- * slot up front so that freeing a slot never needs memory.
- */
-static int
-ram_grow(RAM *ram)
-{
-	size_t		nslots = ram->nslots + RAM_GROW_BYTES / ram->pagesize;
-	vm_pgoff_t *free_slots;
-
-	free_slots = realloc(ram->free_slots, nslots * sizeof(*free_slots));
-	if (free_slots == NULL)
-		return -1;
-	ram->free_slots = free_slots;
-	if (ftruncate(ram->memfd, (off_t) (nslots * ram->pagesize)) < 0)
-		return -1;
-	ram->nslots = nslots;
-	return 0;
-}
-
 #define RAM_MIN_PAGESIZE	((size_t) 4 * 1024)
 #define RAM_MAX_PAGESIZE	((size_t) 2 * 1024 * 1024)
 
@@ -72,7 +51,6 @@ ram_slots_init(RAM *ram, size_t pagesize)
 	ram->memfd = memfd_create("bigarray-ram", MFD_CLOEXEC);
 	if (ram->memfd < 0)
 		return -1;
-	ram->pagesize = pagesize;
 	ram->bounce = malloc(pagesize);
 	if (ram->bounce == NULL)
 	{
@@ -80,6 +58,7 @@ ram_slots_init(RAM *ram, size_t pagesize)
 		errno = ENOMEM;
 		return -1;
 	}
+	ram->pagesize = pagesize;
 	return 0;
 }
 
@@ -94,6 +73,26 @@ ram_slots_release(RAM *ram)
 	free(ram->free_slots);
 }
 
+/*
+ * Make room for RAM_GROW_BYTES more of slots: a longer memfd (holes, no
+ * memory yet) and a larger free-slot stack.  The stack is sized for every
+ * slot up front so that freeing a slot never needs memory.
+ */
+static int
+ram_grow(RAM *ram)
+{
+	size_t		nslots = ram->nslots + RAM_GROW_BYTES / ram->pagesize;
+	vm_pgoff_t *free_slots;
+
+	free_slots = realloc(ram->free_slots, nslots * sizeof(*free_slots));
+	if (free_slots == NULL)
+		return -1;
+	ram->free_slots = free_slots;
+	if (ftruncate(ram->memfd, (off_t) (nslots * ram->pagesize)) < 0)
+		return -1;
+	ram->nslots = nslots;
+	return 0;
+}
 
 /*
  * Take a slot.  Its bytes are zeros or left from an earlier holder.  Fails
