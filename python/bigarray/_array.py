@@ -38,6 +38,12 @@ _BY_NAME = {name: dt for dt, (name, _) in _DTYPES.items()}
 MAX_DIMS = 16
 # a bytea holds less than 1 GB; larger chunks would not fit one value
 _MAX_CHUNK_BYTES = 512 << 20
+# Pieces this small are allocated from memory the client's and the
+# server's malloc have already touched and kept; a piece of 16 MiB or more
+# is new memory for every piece (its own mmap) and costs a page fault for
+# every 4 kB of it, on both sides: on a machine where faults are dear that
+# made 256 MiB take 6 s to read instead of 0.9 s (bench/client.md).
+DEFAULT_CHUNK_BYTES = 4 << 20
 # runs per statement when a selection is many short runs
 _MAX_RUNS_PER_STATEMENT = 65536
 
@@ -137,7 +143,8 @@ class BigArray:
         return arr
 
     @classmethod
-    def from_numpy(cls, conn, array, chunk_bytes=64 << 20, progress=None):
+    def from_numpy(cls, conn, array, chunk_bytes=DEFAULT_CHUNK_BYTES,
+                   progress=None):
         """A new array holding array's dtype, shape and values.
 
         Sent in chunks of chunk_bytes, calling progress(done_bytes,
@@ -215,7 +222,7 @@ class BigArray:
 
     # ---- whole-array transfers -------------------------------------------
 
-    def to_numpy(self, progress=None, chunk_bytes=64 << 20):
+    def to_numpy(self, progress=None, chunk_bytes=DEFAULT_CHUNK_BYTES):
         """The whole array as a numpy array, read in chunks.
 
         The shape is read again first; under autocommit the chunks are read
@@ -251,7 +258,7 @@ class BigArray:
             elsize = self.dtype.itemsize
             need = elsize * int(np.prod([len(r) for r in box], dtype=np.int64))
             wide = _index.widen(self.shape, box, need, elsize)
-        data = self._read_box(wide, None, 64 << 20)
+        data = self._read_box(wide, None, DEFAULT_CHUNK_BYTES)
         result = data[sel.within(wide)]
         if isinstance(result, np.ndarray) and result.base is not None:
             result = result.copy()
@@ -452,7 +459,7 @@ class BigArray:
         has them, anything else as runs."""
         starts, length = _index.runs(self.shape, ranges)
         if len(starts) == 1:
-            self._write_flat(int(starts[0]), values, None, 64 << 20)
+            self._write_flat(int(starts[0]), values, None, DEFAULT_CHUNK_BYTES)
         elif self._server.has_box and _index.is_box(ranges):
             self._write_boxes(ranges, values)
         else:
@@ -467,7 +474,7 @@ class BigArray:
         raw = memoryview(values.view(np.uint8))
         pos = 0
         with self.connection.cursor() as cur:
-            for piece in _index.pieces(box, (64 << 20) // elsize):
+            for piece in _index.pieces(box, DEFAULT_CHUNK_BYTES // elsize):
                 lo, hi = _index.corners(piece)
                 n = int(np.prod([len(r) for r in piece], dtype=np.int64))
                 cur.execute(query, (self._handle(), lo, hi,
@@ -502,7 +509,7 @@ class BigArray:
         elsize = self.dtype.itemsize
         run_bytes = length * elsize
         per_statement = max(1, min(_MAX_RUNS_PER_STATEMENT,
-                                   (64 << 20) // run_bytes))
+                                   DEFAULT_CHUNK_BYTES // run_bytes))
         raw = memoryview(values.view(np.uint8))
         with self.connection.cursor() as cur:
             for i in range(0, len(starts), per_statement):

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from bigarray import BigArray
+from bigarray._array import DEFAULT_CHUNK_BYTES
 
 
 def recorder():
@@ -24,23 +25,24 @@ def check_progress(calls, total, chunk):
     assert all(b - a <= chunk for a, b in zip(done, done[1:]))
 
 
-def test_beyond_64_mib_in_chunks(conn):
+def test_beyond_one_chunk_in_chunks(conn):
     rng = np.random.default_rng(11)
-    data = rng.standard_normal((9 << 20) // 8 * 8 + 5)   # 72 MiB of float8
+    per_chunk = DEFAULT_CHUNK_BYTES // 8
+    data = rng.standard_normal(2 * per_chunk + per_chunk // 2 + 5)
     calls, progress = recorder()
     arr = BigArray.from_numpy(conn, data, progress=progress)
-    check_progress(calls, data.nbytes, 64 << 20)
+    check_progress(calls, data.nbytes, DEFAULT_CHUNK_BYTES)
 
     calls, progress = recorder()
     back = arr.to_numpy(progress=progress)
-    check_progress(calls, data.nbytes, 64 << 20)
+    check_progress(calls, data.nbytes, DEFAULT_CHUNK_BYTES)
     assert np.array_equal(back, data)
 
     calls, progress = recorder()
-    back = arr.to_numpy(progress=progress, chunk_bytes=10 << 20)
-    check_progress(calls, data.nbytes, 10 << 20)
+    back = arr.to_numpy(progress=progress, chunk_bytes=1 << 20)
+    check_progress(calls, data.nbytes, 1 << 20)
     assert np.array_equal(back, data)
-    assert arr[-1] == data[-1] and arr[(8 << 20) + 3] == data[(8 << 20) + 3]
+    assert arr[-1] == data[-1] and arr[per_chunk + 3] == data[per_chunk + 3]
 
 
 def test_chunk_not_a_multiple_of_the_element(conn):
