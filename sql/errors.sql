@@ -8,7 +8,7 @@ RESET client_min_messages;
 \pset tuples_only on
 
 SELECT pg_postmaster_start_time() AS started \gset
-SELECT plan(145);
+SELECT plan(156);
 
 CREATE TABLE errors_arrays (name text PRIMARY KEY, a bigarray);
 INSERT INTO errors_arrays VALUES
@@ -185,6 +185,42 @@ SELECT throws_ok($$SELECT bigarray_create('float8', 3)$$, '25006', NULL, 'create
 SELECT throws_ok($$SELECT ba_copy(arr('f8'))$$, '25006', NULL, 'copy: read-only transaction');
 SELECT is(ba_sum(arr('f8')), 6::float8, 'reading works in a read-only transaction');
 RESET default_transaction_read_only;
+
+-- messages count in the singular when a count is 1, and show shapes
+CREATE FUNCTION error_text(stmt text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	msg text;
+	detail text;
+BEGIN
+	EXECUTE stmt;
+	RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS msg = MESSAGE_TEXT, detail = PG_EXCEPTION_DETAIL;
+	RETURN msg || ' / ' || detail;
+END $$;
+SELECT is(error_text($$SELECT ba_get('{5}'::float8[]::bigarray, 2)$$),
+	'bigarray index 2 is out of bounds / The array has 1 element.', 'out of bounds: 1 element');
+SELECT is(error_text($$SELECT ba_get(arr('f8'), 4)$$),
+	'bigarray index 4 is out of bounds / The array has 3 elements.', 'out of bounds: 3 elements');
+SELECT is(error_text($$SELECT ba_slice('{5}'::float8[]::bigarray, 1, 2)$$),
+	'bigarray range 1..2 is out of bounds / The array has 1 element.', 'range out of bounds: 1 element');
+SELECT is(error_text($$SELECT ba_sum(arr('f8'), 2)$$),
+	'bigarray axis 2 is out of range / The array has 1 dimension.', 'axis out of range: 1 dimension');
+SELECT is(error_text($$SELECT ba_sum(arr('m'), 3)$$),
+	'bigarray axis 3 is out of range / The array has 2 dimensions.', 'axis out of range: 2 dimensions');
+SELECT is(error_text($$SELECT ba_add(ba_copy(arr('m')), ba_reshape(ba_copy(arr('m')), 3, 2))$$),
+	'bigarrays of different shapes / Their shapes are {2,3} and {3,2}.', 'different shapes: both shown');
+SELECT is(error_text($$SELECT ba_append(arr('m'), '{7}'::float8[])$$),
+	'cannot append 1 element to a bigarray with rows of 3 / The elements must make whole rows.', 'append: 1 element');
+SELECT is(error_text($$SELECT ba_resize(arr('m'), 1)$$),
+	'cannot resize a bigarray with rows of 3 to 1 element / The size must be a whole number of rows.', 'resize: 1 element');
+SELECT is(error_text($$SELECT ba_from_bytea('float8', '\x01')$$),
+	'a bytea of 1 byte is not a whole number of float8 elements / ', 'from bytea: 1 byte');
+SELECT is(error_text($$SELECT ba_set_bytea(arr('f8'), 1, '\x0102')$$),
+	'a bytea of 2 bytes is not a whole number of float8 elements / ', 'set bytea: 2 bytes');
+SELECT is(error_text($$SELECT ba_reshape(arr('m'), 5)$$),
+	'cannot reshape a bigarray of shape {2,3} to shape {5} / The number of elements must stay the same.', 'reshape: shapes shown');
+DROP FUNCTION error_text(text);
 
 -- nothing above changed the arrays it failed on
 SELECT results_eq($$SELECT name, ba_slice(a, 1, 3) FROM errors_arrays WHERE name IN ('f8', 'f4', 'i8', 'i4', 'i2') ORDER BY name$$,

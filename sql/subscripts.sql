@@ -125,9 +125,9 @@ RESET force_parallel_mode;
 
 -- errors
 SELECT throws_ok($$SELECT a[1] FROM subs WHERE dtype = 'float8'::regtype$$, '2202E',
-	'bigarray index has 1 entries but the array has 3 dimensions', 'too few subscripts');
+	'number of entries in bigarray index (1) does not match the number of dimensions of the array (3)', 'too few subscripts');
 SELECT throws_ok($$SELECT a[1][1][1][1] FROM subs WHERE dtype = 'float8'::regtype$$, '2202E',
-	'bigarray index has 4 entries but the array has 3 dimensions', 'too many subscripts');
+	'number of entries in bigarray index (4) does not match the number of dimensions of the array (3)', 'too many subscripts');
 SELECT throws_ok($$SELECT a[1][6][1] FROM subs WHERE dtype = 'float8'::regtype$$, '2202E',
 	'bigarray index 6 is out of bounds on axis 2', 'beyond axis 2');
 SELECT throws_ok($$SELECT a[0][1][1] FROM subs WHERE dtype = 'float8'::regtype$$, '2202E',
@@ -139,7 +139,7 @@ SELECT throws_ok($$SELECT a[1][1][7:] FROM subs WHERE dtype = 'float8'::regtype$
 SELECT throws_ok($$SELECT a[1][3:2] FROM subs WHERE dtype = 'float8'::regtype$$, '2202E',
 	'bigarray box is empty on axis 2: lo 3 > hi 2', 'slice lo > hi');
 SELECT throws_ok($$SELECT a[1:1][1:1][1:1][1:1] FROM subs WHERE dtype = 'float8'::regtype$$, '2202E',
-	'bigarray slice has 4 subscripts but the array has 3 dimensions', 'slice: too many subscripts');
+	'number of bigarray subscripts (4) exceeds the number of dimensions of the array (3)', 'slice: too many subscripts');
 SELECT throws_ok($$SELECT a[1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1][1] FROM subs$$,
 	'54000', NULL, '17 subscripts');
 SELECT throws_ok($$SELECT a['x'::text][1][1] FROM subs$$, '42804', NULL, 'a text subscript');
@@ -165,14 +165,14 @@ SELECT throws_ok($$UPDATE subs SET a[1][1][1] = 'NaN' WHERE dtype = 'int4'::regt
 SELECT throws_ok($$UPDATE subs SET a[1][7][1] = 1$$, '2202E',
 	'bigarray index 7 is out of bounds on axis 2', 'assigning beyond axis 2');
 SELECT throws_ok($$UPDATE subs SET a[1][1] = 1$$, '2202E',
-	'bigarray index has 2 entries but the array has 3 dimensions', 'assigning with too few subscripts');
+	'number of entries in bigarray index (2) does not match the number of dimensions of the array (3)', 'assigning with too few subscripts');
 SELECT throws_ok($$UPDATE subs SET a[1:2][1][1] = '{1,2}'$$, '2202E',
 	'cannot write a 1-dimensional array into a box of a 3-dimensional bigarray',
 	'assigning a slice of fewer dimensions');
 SELECT throws_ok($$UPDATE subs SET a[1:2][1][1] = '{{{1}},{{2}},{{3}}}'$$, '2202E',
-	'the array has 3 elements on axis 1, the box 2', 'assigning a slice of another size');
+	'length of the array on axis 1 (3) does not match the length of the box (2)', 'assigning a slice of another size');
 SELECT throws_ok($$UPDATE subs SET a[1:2][1][1] = '{{{1}}}'$$, '2202E',
-	'the array has 1 elements on axis 1, the box 2', 'assigning a slice too small');
+	'length of the array on axis 1 (1) does not match the length of the box (2)', 'assigning a slice too small');
 SELECT is((SELECT count(*) FROM subs WHERE ba_to_array(a) IS DISTINCT FROM v::float8[]),
 	0::int8, 'failed assignments changed nothing');
 

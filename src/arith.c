@@ -53,8 +53,9 @@ check_same_shape(const BAArray *a, const BAArray *b)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("bigarrays of different shapes"),
-				 errdetail("They have " INT64_FORMAT " and " INT64_FORMAT " elements in %d and %d dimensions.",
-						   a->nelems, b->nelems, a->ndim, b->ndim)));
+				 errdetail("Their shapes are %s and %s.",
+						   ba_shape_text(a->ndim, a->shape),
+						   ba_shape_text(b->ndim, b->shape))));
 }
 
 /* ---- two arrays ---- */

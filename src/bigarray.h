@@ -291,6 +291,9 @@ extern BAArray *ba_registry_create(BADtype dtype, int ndim, const int64 *shape);
  */
 extern int64 ba_shape_nelems(BADtype dtype, int ndim, const int64 *shape);
 
+/* A shape as ba_shape() prints it, "{3,4}", palloc'd: for messages. */
+extern char *ba_shape_text(int ndim, const int64 *shape);
+
 /* ERROR 22004 naming the first NULL argument, for non-strict functions. */
 extern void ba_shape_args_not_null(FunctionCallInfo fcinfo);
 

@@ -122,7 +122,9 @@ axis_reduce(FunctionCallInfo fcinfo, const BAReduction *r)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("bigarray axis %d is out of range", axis),
-				 errdetail("The array has %d dimensions.", a->ndim)));
+				 errdetail_plural("The array has %d dimension.",
+								  "The array has %d dimensions.",
+								  a->ndim, a->ndim)));
 	if (out_ndim > MAXDIM)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),

@@ -24,7 +24,9 @@ element_index(const BAArray *a, int64 i)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("bigarray index " INT64_FORMAT " is out of bounds", i),
-				 errdetail("The array has " INT64_FORMAT " elements.", a->nelems)));
+				 errdetail_plural("The array has " INT64_FORMAT " element.",
+								  "The array has " INT64_FORMAT " elements.",
+								  (unsigned long) a->nelems, a->nelems)));
 	return i - 1;
 }
 
@@ -330,8 +332,9 @@ ba_append(PG_FUNCTION_ARGS)
 	if (rowlen == 0 || count % rowlen != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("cannot append " INT64_FORMAT " elements to a bigarray with rows of " INT64_FORMAT,
-						count, rowlen),
+				 errmsg_plural("cannot append " INT64_FORMAT " element to a bigarray with rows of " INT64_FORMAT,
+							   "cannot append " INT64_FORMAT " elements to a bigarray with rows of " INT64_FORMAT,
+							   (unsigned long) count, count, rowlen),
 				 errdetail("The elements must make whole rows.")));
 	memcpy(shape, a->shape, a->ndim * sizeof(int64));
 	shape[0] += count / rowlen;
@@ -368,8 +371,9 @@ ba_resize(PG_FUNCTION_ARGS)
 	if (rowlen == 0 || n % rowlen != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("cannot resize a bigarray with rows of " INT64_FORMAT " to " INT64_FORMAT " elements",
-						rowlen, n),
+				 errmsg_plural("cannot resize a bigarray with rows of " INT64_FORMAT " to " INT64_FORMAT " element",
+							   "cannot resize a bigarray with rows of " INT64_FORMAT " to " INT64_FORMAT " elements",
+							   (unsigned long) n, rowlen, n),
 				 errdetail("The size must be a whole number of rows.")));
 	memcpy(shape, a->shape, a->ndim * sizeof(int64));
 	shape[0] = n / rowlen;
@@ -498,8 +502,9 @@ ba_from_bytea(PG_FUNCTION_ARGS)
 	if (nbytes % elsize != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a bytea of " INT64_FORMAT " bytes is not a whole number of %s elements",
-						nbytes, ba_dtype_info(dtype)->name)));
+				 errmsg_plural("a bytea of " INT64_FORMAT " byte is not a whole number of %s elements",
+							   "a bytea of " INT64_FORMAT " bytes is not a whole number of %s elements",
+							   (unsigned long) nbytes, nbytes, ba_dtype_info(dtype)->name)));
 	a = ba_registry_create(dtype, 1, &count);
 	ba_access_write(a, 0, dtype, VARDATA_ANY(bytes), count);
 	PG_RETURN_OID(a->loid);
@@ -530,8 +535,9 @@ ba_set_bytea(PG_FUNCTION_ARGS)
 	if (nbytes % a->elsize != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("a bytea of " INT64_FORMAT " bytes is not a whole number of %s elements",
-						nbytes, ba_dtype_info(a->dtype)->name)));
+				 errmsg_plural("a bytea of " INT64_FORMAT " byte is not a whole number of %s elements",
+							   "a bytea of " INT64_FORMAT " bytes is not a whole number of %s elements",
+							   (unsigned long) nbytes, nbytes, ba_dtype_info(a->dtype)->name)));
 	count = nbytes / a->elsize;
 	if (pg_add_s64_overflow(lo, count - 1, &hi))
 		ereport(ERROR,
@@ -593,8 +599,8 @@ ba_elements_box_set(BAArray *a, const BABox *box, ArrayType *v)
 		if (ARR_DIMS(v)[axis] != box->len[axis])
 			ereport(ERROR,
 					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("the array has %d elements on axis %d, the box " INT64_FORMAT,
-							ARR_DIMS(v)[axis], axis + 1, box->len[axis])));
+					 errmsg("length of the array on axis %d (%d) does not match the length of the box (" INT64_FORMAT ")",
+						axis + 1, ARR_DIMS(v)[axis], box->len[axis])));
 	}
 	ba_access_box_write(a, box, from, elements);
 }
@@ -794,9 +800,10 @@ ba_set_bytea_nd(PG_FUNCTION_ARGS)
 	if (nbytes != ba_shape_box_nelems(&box) * a->elsize)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("a bytea of " INT64_FORMAT " bytes does not fill a box of " INT64_FORMAT " %s elements",
-						nbytes, ba_shape_box_nelems(&box),
-						ba_dtype_info(a->dtype)->name)));
+				 errmsg("a bytea does not match the size of the box"),
+				 errdetail("The bytea has " INT64_FORMAT " bytes; the box holds " INT64_FORMAT " bytes of %s.",
+						   nbytes, ba_shape_box_nelems(&box) * a->elsize,
+						   ba_dtype_info(a->dtype)->name)));
 	ba_access_box_write(a, &box, a->dtype, VARDATA_ANY(bytes));
 	PG_RETURN_OID(a->loid);
 }
@@ -833,8 +840,10 @@ ba_reshape(PG_FUNCTION_ARGS)
 	if (nelems != a->nelems)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("cannot reshape a bigarray of " INT64_FORMAT " elements to a shape of " INT64_FORMAT,
-						a->nelems, nelems)));
+				 errmsg("cannot reshape a bigarray of shape %s to shape %s",
+						ba_shape_text(a->ndim, a->shape),
+						ba_shape_text(ndim, (const int64 *) ARR_DATA_PTR(dims))),
+				 errdetail("The number of elements must stay the same.")));
 	memcpy(shape, ARR_DATA_PTR(dims), ndim * sizeof(int64));
 	ba_array_set_shape(a, ndim, shape);
 	PG_RETURN_OID(a->loid);

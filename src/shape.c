@@ -8,6 +8,7 @@
 
 #include "catalog/pg_type_d.h"
 #include "common/int.h"
+#include "lib/stringinfo.h"
 #include "utils/lsyscache.h"
 
 int64
@@ -50,6 +51,19 @@ ba_shape_nelems(BADtype dtype, int ndim, const int64 *shape)
 	return nelems;
 }
 
+char *
+ba_shape_text(int ndim, const int64 *shape)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+	for (int i = 0; i < ndim; i++)
+		appendStringInfo(&buf, "%s" INT64_FORMAT, i > 0 ? "," : "", shape[i]);
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
 void
 ba_shape_args_not_null(FunctionCallInfo fcinfo)
 {
@@ -75,7 +89,9 @@ ba_shape_range(const BAArray *a, int64 lo, int64 hi, int64 *first, int64 *count)
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("bigarray range " INT64_FORMAT ".." INT64_FORMAT " is out of bounds",
 						lo, hi),
-				 errdetail("The array has " INT64_FORMAT " elements.", a->nelems)));
+				 errdetail_plural("The array has " INT64_FORMAT " element.",
+								  "The array has " INT64_FORMAT " elements.",
+								  (unsigned long) a->nelems, a->nelems)));
 	*first = lo - 1;
 	*count = hi - lo + 1;
 }
@@ -111,7 +127,7 @@ ba_shape_int8_args(ArrayType *arr, const char *what, int64 *values)
 	if (n > BA_MAXDIM)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("bigarray %s has %d entries, more than a bigarray has dimensions (%d)",
+				 errmsg("number of entries in bigarray %s (%d) exceeds the maximum number of dimensions (%d)",
 						what, n, BA_MAXDIM)));
 	memcpy(values, ARR_DATA_PTR(arr), n * sizeof(int64));
 	return n;
@@ -123,7 +139,7 @@ check_entries(int ndim, int n, const char *what)
 	if (n != ndim)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("bigarray %s has %d entries but the array has %d dimensions",
+				 errmsg("number of entries in bigarray %s (%d) does not match the number of dimensions of the array (%d)",
 						what, n, ndim),
 				 errdetail("Give one entry per axis.")));
 }

@@ -160,7 +160,7 @@ slice_box(const SubscriptingRefState *sbsrefstate, const SubscriptWork *work,
 	if (n > a->ndim)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("bigarray slice has %d subscripts but the array has %d dimensions",
+				 errmsg("number of bigarray subscripts (%d) exceeds the number of dimensions of the array (%d)",
 						n, a->ndim)));
 	for (int axis = 0; axis < a->ndim; axis++)
 	{

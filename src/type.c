@@ -136,7 +136,7 @@ recv_description(StringInfo buf)
 		binary_error(psprintf("The number of dimensions (%d) is not between 1 and %d.",
 							  ndim, BA_MAXDIM));
 	if (buf->len - buf->cursor != ndim * (int) sizeof(int64))
-		binary_error(psprintf("%d dimensions need %d bytes, not %d.",
+		binary_error(psprintf("A shape of ndim %d needs %d bytes, not %d.",
 							  ndim, ndim * (int) sizeof(int64), buf->len - buf->cursor));
 	for (int i = 0; i < ndim; i++)
 	{
