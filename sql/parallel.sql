@@ -5,11 +5,13 @@
 -- cancel stops the workers with the statement.  Values are integers, so
 -- float sums are exact whatever order the units are added in.  The cache
 -- (8MB) is smaller than the arrays: a range that fits in the cache is
--- reduced by the leader alone, which keeps it cached.
+-- reduced by the leader alone, which keeps it cached; a bigger range is
+-- read straight from the large object, with workers or without, and
+-- leaves the cache as it was.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 RESET client_min_messages;
-SELECT plan(9);
+SELECT plan(15);
 SET bigarray.cache_size = '8MB';
 SET max_parallel_workers_per_gather = 2;
 
@@ -51,6 +53,24 @@ SELECT is(s, 2500000 * 3 - 2499999 * 2 + 1000 - 3 - 1000::float8, dtype || ': th
 SELECT results_eq($$SELECT mn, mx FROM with_workers$$,
 	$$VALUES (-1000::float8, 1000::float8), (-1000, 1000), (-1000, 1000), (-1000, 1000), (-1000, 1000)$$,
 	'extremes found in whichever unit holds them');
+
+-- a range bigger than the cache loads nothing into it, with workers or
+-- without: what the cache held (2 MB of int2) stays cached
+SELECT ba_sum(a, 1, 1000000) AS int2_part FROM par WHERE dtype = 'int2'::regtype \gset
+SELECT bigarray_cache_loads() AS loads_before \gset
+SET bigarray.parallel_min_size = -1;
+SELECT is(ba_sum(a), 2500000 * 3 - 2499999 * 2 + 1000 - 3 - 1000::float8,
+	'float8 sum past the cache, no workers') FROM par WHERE dtype = 'float8'::regtype;
+SELECT is(ba_argmax(a), 777777::int8, 'argmax past the cache, no workers')
+	FROM par WHERE dtype = 'int4'::regtype;
+SET bigarray.parallel_min_size = 0;
+SELECT is(ba_sum(a), 2500000 * 3 - 2499999 * 2 + 1000 - 3 - 1000::float8,
+	'float8 sum past the cache, workers') FROM par WHERE dtype = 'float8'::regtype;
+SELECT is(bigarray_cache_loads(), :loads_before::int8,
+	'sums of ranges bigger than the cache loaded no page into it');
+SELECT is(ba_sum(a, 1, 1000000), :int2_part::float8, 'the cached range sums the same')
+	FROM par WHERE dtype = 'int2'::regtype;
+SELECT is(bigarray_cache_loads(), :loads_before::int8, 'from the pages it held before');
 
 -- the leader's own changes: not yet in the large object, so no workers
 SET bigarray.parallel_min_size = 0;

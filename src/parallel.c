@@ -1,12 +1,18 @@
 /*
- * parallel.c - reductions over large ranges with PostgreSQL parallel
- * workers, as parallel index builds use them: a ParallelContext created
+ * parallel.c - reductions over ranges bigger than the page cache: read
+ * straight from the large object, unit by unit, with PostgreSQL parallel
+ * workers as parallel index builds use them (a ParallelContext created
  * inside the function call, workers that share the leader's snapshot and
- * read disjoint units of the range straight from the large object, and
- * the leader working through units as well, out of its page cache.
+ * read disjoint units of the range) or by the leader alone.
  *
- * ba_dot's workers read their two arrays through page caches of their own
- * (the array layer, read-only, under the same snapshot).
+ * Such a range does not go through the page cache.  It would evict every
+ * cached page, of this array and of others, for pages it evicts again
+ * itself before the next statement could use them (PostgreSQL reads a big
+ * table through a small ring of buffers for the same reason), and each
+ * page would cost a copy into the cache's memory and a mapping besides.
+ *
+ * ba_dot's participants read their two arrays through pins of page caches
+ * of their own (the array layer, read-only, under the same snapshot).
  *
  * The range is cut into units of BA_PARALLEL_UNIT_BYTES; each participant
  * takes the next unit from an atomic counter and fills that unit's state;
@@ -15,17 +21,14 @@
  * rounded as if summed unit by unit).  No worker at all is fine: the
  * leader then takes every unit.
  *
- * Workers read the large object under the leader's snapshot, so they would
- * not see what the leader's transaction has not written there: an array
- * this transaction has locked for writing (dirty pages, or a latest version
- * newer than the snapshot) is reduced by the leader alone.  So is a range
- * that fits in bigarray.cache_size: the leader keeps it cached, and reads
- * it at memory speed from the next statement on, where workers, which have
- * no cache, would read the large object every time.  Workers are for ranges
- * bigger than the cache, read from storage whatever the plan.
- * bigarray.parallel_min_size sets the smallest range worth workers;
- * max_parallel_workers_per_gather how many one call asks for, and
- * max_parallel_workers how many may run.
+ * The large object is read under the statement's snapshot, so it would
+ * not show what this transaction has not written there: an array it has
+ * locked for writing (dirty pages, or a latest version newer than the
+ * snapshot) goes through the page cache.  So does a range that fits in
+ * bigarray.cache_size: it stays cached and is read at memory speed from
+ * the next statement on.  bigarray.parallel_min_size sets the smallest
+ * range worth workers; max_parallel_workers_per_gather how many one call
+ * asks for, and max_parallel_workers how many may run.
  */
 #include "bigarray.h"
 
@@ -48,9 +51,13 @@ int			ba_parallel_min_size_kb = 64 * 1024;
 /* what one participant takes at a time: 8 of the leader's pins */
 #define BA_PARALLEL_UNIT_BYTES	((int64) 8 * BA_CHUNK_BYTES)
 
-/* The reductions workers can run, by index (pointers differ per process). */
+/* The reductions run here, by index (pointers differ per process). */
 static const BAReduction *const reductions[] = {
 	&ba_reduce_sum, &ba_reduce_mean, &ba_reduce_min, &ba_reduce_max,
+	&ba_reduce_nansum, &ba_reduce_nanmean, &ba_reduce_nanmin, &ba_reduce_nanmax,
+	&ba_reduce_count_nan, &ba_reduce_var, &ba_reduce_var_pop,
+	&ba_reduce_stddev, &ba_reduce_stddev_pop, &ba_reduce_argmin,
+	&ba_reduce_argmax,
 };
 /* BAParallelShared.reduction of ba_dot, which reads two arrays */
 #define BA_PARALLEL_DOT		((int) lengthof(reductions))
@@ -80,14 +87,9 @@ unit_range(const BAParallelShared *sh, int64 u, int64 *ufirst)
 	return Min(sh->unit_elems, sh->first + sh->count - *ufirst);
 }
 
-/*
- * Units through pins: the leader's share (its cache), or a ba_dot worker's,
- * through arrays it opened itself under the leader's snapshot (b: the
- * second array of ba_dot, else NULL).
- */
+/* ba_dot's units through pins of arrays a and b of this participant's */
 static void
-units_through_pins(BAParallelShared *sh, const BAReduction *r, BAArray *a,
-				   BAArray *b)
+dot_units(BAParallelShared *sh, BAArray *a, BAArray *b)
 {
 	uint64		u;
 
@@ -95,46 +97,25 @@ units_through_pins(BAParallelShared *sh, const BAReduction *r, BAArray *a,
 	{
 		int64		ufirst;
 		int64		ucount = unit_range(sh, (int64) u, &ufirst);
-		BAIter		it;
 
-		if (b != NULL)
-		{
-			ba_reduce_dot_accumulate(a, b, ufirst, ucount, &sh->states[u].sum);
-			continue;
-		}
-		ba_access_iter_init(&it, a, ufirst, ucount, BA_READ, BA_CHUNK_ELEMS(a));
-		while (ba_access_iter_next(&it))
-			r->chunk(a, it.ptr, it.first, it.count, &sh->states[u]);
-		ba_access_iter_end(&it);
+		ba_reduce_dot_accumulate(a, b, ufirst, ucount, &sh->states[u].sum);
 	}
 }
 
 /*
- * A worker's share: units read from the large object under the leader's
- * snapshot (the active one here), a pin's worth at a time, as the leader's
- * chunks are fed.
+ * Units of a one-array reduction, read from the large object under the
+ * active snapshot (in a worker, the leader's), a pin's worth at a time, as
+ * chunks through the page cache are fed.
  */
-void
-ba_parallel_worker_main(dsm_segment *seg, shm_toc *toc)
+static void
+units_from_storage(BAParallelShared *sh)
 {
-	BAParallelShared *sh = shm_toc_lookup(toc, BA_PARALLEL_KEY_SHARED, false);
-	const BAReduction *r;
+	const BAReduction *r = reductions[sh->reduction];
+	int64		chunk_elems = BA_CHUNK_BYTES / sh->elsize;
+	char	   *buf = palloc(BA_CHUNK_BYTES);
 	BAArray		shape = {0};
-	int64		chunk_elems;
-	char	   *buf;
 	int			fd;
 	uint64		u;
-
-	/* two arrays in step: through pins of arrays of this worker's own */
-	if (sh->reduction == BA_PARALLEL_DOT)
-	{
-		units_through_pins(sh, NULL, ba_array_open(sh->loid, BA_READ),
-						   ba_array_open(sh->loid_b, BA_READ));
-		return;
-	}
-	r = reductions[sh->reduction];
-	chunk_elems = BA_CHUNK_BYTES / sh->elsize;
-	buf = palloc(BA_CHUNK_BYTES);
 
 	/* the chunk functions read the dtype only */
 	shape.loid = sh->loid;
@@ -160,6 +141,60 @@ ba_parallel_worker_main(dsm_segment *seg, shm_toc *toc)
 	pfree(buf);
 }
 
+void
+ba_parallel_worker_main(dsm_segment *seg, shm_toc *toc)
+{
+	BAParallelShared *sh = shm_toc_lookup(toc, BA_PARALLEL_KEY_SHARED, false);
+
+	if (sh->reduction == BA_PARALLEL_DOT)
+		dot_units(sh, ba_array_open(sh->loid, BA_READ),
+				  ba_array_open(sh->loid_b, BA_READ));
+	else
+		units_from_storage(sh);
+}
+
+/* The size of the shared state for count elements of elsize bytes. */
+static Size
+shared_size(int elsize, int64 count)
+{
+	int64		unit_elems = BA_PARALLEL_UNIT_BYTES / elsize;
+
+	return add_size(offsetof(BAParallelShared, states),
+					mul_size(sizeof(BAReduceState),
+							 (count + unit_elems - 1) / unit_elems));
+}
+
+/*
+ * sh set up for reduction rindex (r) of elements [first, first + count) of
+ * a (and b), every unit's state initialized and none taken yet.
+ */
+static void
+shared_init(BAParallelShared *sh, int rindex, const BAReduction *r,
+			BAArray *a, BAArray *b, int64 first, int64 count)
+{
+	sh->loid = a->loid;
+	sh->loid_b = b != NULL ? b->loid : InvalidOid;
+	sh->dtype = a->dtype;
+	sh->elsize = a->elsize;
+	sh->reduction = rindex;
+	sh->first = first;
+	sh->count = count;
+	sh->unit_elems = BA_PARALLEL_UNIT_BYTES / Max(a->elsize, b != NULL ? b->elsize : 0);
+	sh->nunits = (count + sh->unit_elems - 1) / sh->unit_elems;
+	pg_atomic_init_u64(&sh->next_unit, 0);
+	for (int64 u = 0; u < sh->nunits; u++)
+		r->init(&sh->states[u]);
+}
+
+/* The units' states into st, in unit order, whoever computed them. */
+static void
+shared_combine(const BAParallelShared *sh, const BAReduction *r,
+			   BAReduceState *st)
+{
+	for (int64 u = 0; u < sh->nunits; u++)
+		r->combine(st, &sh->states[u]);
+}
+
 /*
  * Run the reduction (index rindex; r its BAReduction, ba_reduce_sum for
  * ba_dot) over elements [first, first + count) of a (and b) with workers,
@@ -169,11 +204,7 @@ static void
 run_parallel(int rindex, const BAReduction *r, BAArray *a, BAArray *b,
 			 int64 first, int64 count, BAReduceState *st)
 {
-	int			elsize = Max(a->elsize, b != NULL ? b->elsize : 0);
-	int64		unit_elems = BA_PARALLEL_UNIT_BYTES / elsize;
-	int64		nunits = (count + unit_elems - 1) / unit_elems;
-	Size		size = add_size(offsetof(BAParallelShared, states),
-								mul_size(sizeof(BAReduceState), nunits));
+	Size		size = shared_size(Max(a->elsize, b != NULL ? b->elsize : 0), count);
 	ParallelContext *pcxt;
 	BAParallelShared *sh;
 
@@ -184,50 +215,64 @@ run_parallel(int rindex, const BAReduction *r, BAArray *a, BAArray *b,
 	shm_toc_estimate_keys(&pcxt->estimator, 1);
 	InitializeParallelDSM(pcxt);
 	sh = shm_toc_allocate(pcxt->toc, size);
-	sh->loid = a->loid;
-	sh->loid_b = b != NULL ? b->loid : InvalidOid;
-	sh->dtype = a->dtype;
-	sh->elsize = a->elsize;
-	sh->reduction = rindex;
-	sh->first = first;
-	sh->count = count;
-	sh->unit_elems = unit_elems;
-	sh->nunits = nunits;
-	pg_atomic_init_u64(&sh->next_unit, 0);
-	for (int64 u = 0; u < nunits; u++)
-		r->init(&sh->states[u]);
+	shared_init(sh, rindex, r, a, b, first, count);
 	shm_toc_insert(pcxt->toc, BA_PARALLEL_KEY_SHARED, sh);
 
 	LaunchParallelWorkers(pcxt);
 	elog(DEBUG1, "bigarray: %s of " INT64_FORMAT " elements with %d parallel workers",
 		 b != NULL ? "dot" : r->name, count, pcxt->nworkers_launched);
-	units_through_pins(sh, r, a, b);
+	if (b != NULL)
+		dot_units(sh, a, b);
+	else
+		units_from_storage(sh);
 	WaitForParallelWorkersToFinish(pcxt);
 
-	for (int64 u = 0; u < nunits; u++)
-		r->combine(st, &sh->states[u]);
+	shared_combine(sh, r, st);
 	DestroyParallelContext(pcxt);
 	ExitParallelMode();
 }
 
+/* The same in this backend alone: the same units, combined in order. */
+static void
+run_alone(int rindex, const BAReduction *r, BAArray *a, int64 first,
+		  int64 count, BAReduceState *st)
+{
+	BAParallelShared *sh = MemoryContextAllocHuge(CurrentMemoryContext,
+												 shared_size(a->elsize, count));
+
+	shared_init(sh, rindex, r, a, NULL, first, count);
+	elog(DEBUG1, "bigarray: %s of " INT64_FORMAT " elements from the large object, no workers",
+		 r->name, count);
+	units_from_storage(sh);
+	shared_combine(sh, r, st);
+	pfree(sh);
+}
+
 /*
- * Are workers worth it and allowed for bytes of arrays a (and b) that the
- * transaction has not locked for writing?
+ * Is a range of bytes of arrays a (and b) read past the page cache: bigger
+ * than the cache, of arrays the transaction has not locked for writing?
  */
 static bool
-workers_wanted(BAArray *a, BAArray *b, int64 bytes)
+past_the_cache(BAArray *a, BAArray *b, int64 bytes)
+{
+	return bytes > (int64) ba_cache_size_kb * 1024 &&
+		a->write_level == 0 && (b == NULL || b->write_level == 0) &&
+		!IsInParallelMode();
+}
+
+/* Are workers worth it and allowed for such a range of bytes? */
+static bool
+workers_wanted(int64 bytes)
 {
 	return max_parallel_workers_per_gather > 0 && ba_parallel_min_size_kb >= 0 &&
-		bytes > 0 && bytes >= (int64) ba_parallel_min_size_kb * 1024 &&
-		bytes > (int64) ba_cache_size_kb * 1024 &&
-		a->write_level == 0 && (b == NULL || b->write_level == 0) &&
-		!IsInParallelMode() && IsUnderPostmaster;
+		bytes >= (int64) ba_parallel_min_size_kb * 1024 && IsUnderPostmaster;
 }
 
 bool
 ba_parallel_reduce(const BAReduction *r, BAArray *a, int64 first, int64 count,
 				   BAReduceState *st)
 {
+	int64		bytes = count * a->elsize;
 	int			rindex = -1;
 
 	for (int i = 0; i < (int) lengthof(reductions); i++)
@@ -235,18 +280,22 @@ ba_parallel_reduce(const BAReduction *r, BAArray *a, int64 first, int64 count,
 		if (reductions[i] == r)
 			rindex = i;
 	}
-	if (rindex < 0 || !workers_wanted(a, NULL, count * a->elsize))
+	if (rindex < 0 || !past_the_cache(a, NULL, bytes))
 		return false;
-	run_parallel(rindex, r, a, NULL, first, count, st);
+	if (workers_wanted(bytes))
+		run_parallel(rindex, r, a, NULL, first, count, st);
+	else
+		run_alone(rindex, r, a, first, count, st);
 	return true;
 }
 
 bool
 ba_parallel_dot(BAArray *a, BAArray *b, BASumState *st)
 {
+	int64		bytes = a->nelems * (a->elsize + b->elsize);
 	BAReduceState total;
 
-	if (!workers_wanted(a, b, a->nelems * (a->elsize + b->elsize)))
+	if (!past_the_cache(a, b, bytes) || !workers_wanted(bytes))
 		return false;
 	ba_reduce_sum.init(&total);
 	run_parallel(BA_PARALLEL_DOT, &ba_reduce_sum, a, b, 0, a->nelems, &total);

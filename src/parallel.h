@@ -7,17 +7,21 @@
 #include "reduction.h"
 
 /*
- * Reduce elements [first, first + count) of a into st with parallel workers
- * and return true, or return false without touching st when workers are
- * not worth it or not allowed (the caller then reduces alone): a small
- * range (bigarray.parallel_min_size), one that fits in the page cache
- * (bigarray.cache_size), no workers allowed, or an array this transaction
- * locked for writing.
+ * Reduce elements [first, first + count) of a into st straight from the
+ * large object, with parallel workers where they are worth it and allowed
+ * (bigarray.parallel_min_size, max_parallel_workers_per_gather), and return
+ * true; or return false without touching st when the range is to be read
+ * through the page cache (the caller then reduces it): it fits in the
+ * cache (bigarray.cache_size), or this transaction locked a for writing.
  */
 extern bool ba_parallel_reduce(const BAReduction *r, BAArray *a, int64 first,
 							   int64 count, BAReduceState *st);
 
-/* The same for ba_dot of a and b (of equal sizes) into st, finished as a sum. */
+/*
+ * ba_dot of a and b (of equal sizes) into st, finished as a sum, with
+ * workers, each reading through a page cache of its own; false when
+ * workers are not wanted, as above.
+ */
 extern bool ba_parallel_dot(BAArray *a, BAArray *b, BASumState *st);
 
 #endif							/* BIGARRAY_PARALLEL_H */

@@ -2,9 +2,9 @@
  * reduce.c - the SQL reductions over a whole array or a flat range: ba_sum,
  * ba_mean, ba_min, ba_max, their NaN-skipping forms ba_nansum, ba_nanmean,
  * ba_nanmin, ba_nanmax, ba_count_nan, and ba_dot.  Each opens its array,
- * takes the range, and runs a reduction of reduction.c, with parallel
- * workers (parallel.c) when the range is large enough, else in this
- * backend.
+ * takes the range, and runs a reduction of reduction.c: through the page
+ * cache, or, for a range bigger than the cache, straight from the large
+ * object, with parallel workers when it is large enough (parallel.c).
  */
 #include "bigarray.h"
 
