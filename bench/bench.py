@@ -54,7 +54,7 @@ LABELS = {NATIVE: "native float8[]", LO: "large object", BA: "bigarray"}
 
 SETTINGS_SHOWN = ("shared_buffers", "max_wal_size", "checkpoint_timeout", "autovacuum",
                   "synchronous_commit", "fsync", "full_page_writes", "wal_level",
-                  "wal_compression", "work_mem", "bigarray.cache_size", "bigarray.page_size")
+                  "wal_compression", "work_mem", "huge_pages", "bigarray.cache_size", "bigarray.page_size")
 
 
 # --- sessions -------------------------------------------------------------
@@ -795,7 +795,13 @@ def machine_description(settings):
     with open("/proc/cpuinfo") as f:
         cpu = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
     with open("/proc/meminfo") as f:
-        mem_kb = int(next(l for l in f if l.startswith("MemTotal")).split()[1])
+        meminfo = {l.split(":")[0]: int(l.split()[1]) for l in f}
+    mem_kb = meminfo["MemTotal"]
+    # the server is up, so huge pages it uses are taken or reserved
+    huge_used = meminfo.get("HugePages_Total", 0) - meminfo.get("HugePages_Free", 0) \
+        + meminfo.get("HugePages_Rsvd", 0)
+    huge = (f"shared memory in {huge_used} huge pages of {meminfo.get('Hugepagesize', 0) // 1024} MiB"
+            if huge_used > 0 else "shared memory in 4 kB pages (no huge pages)")
     s = Session()
     try:
         version = s.value("SELECT version()")
@@ -805,7 +811,7 @@ def machine_description(settings):
     finally:
         s.close()
     lines = [f"- CPU: {cpu}, {os.cpu_count()} cores",
-             f"- memory: {fmt_bytes(mem_kb * 1024)}",
+             f"- memory: {fmt_bytes(mem_kb * 1024)}, {huge}",
              f"- kernel: {platform.system()} {platform.release()}",
              f"- {version}",
              f"- bigarray: commit {os.environ.get('BENCH_GIT', 'unknown')}",
