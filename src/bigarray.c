@@ -65,10 +65,10 @@ _PG_init(void)
 							check_page_size, NULL, NULL);
 	DefineCustomIntVariable("bigarray.parallel_min_size",
 							"Smallest range a reduction reads with parallel workers.",
-							"ba_sum, ba_mean, ba_min, ba_max and ba_dot over at least "
-							"this many bytes, and more than bigarray.cache_size, "
-							"use up to max_parallel_workers_per_gather workers; "
-							"-1 never does.",
+							"Reductions (ba_sum, ba_mean, ba_var, ba_argmax, ... "
+							"and ba_dot) over at least this many bytes, and more "
+							"than bigarray.cache_size, use up to "
+							"max_parallel_workers_per_gather workers; -1 never does.",
 							&ba_parallel_min_size_kb,
 							64 * 1024,
 							-1,
