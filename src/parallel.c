@@ -153,11 +153,18 @@ ba_parallel_worker_main(dsm_segment *seg, shm_toc *toc)
 		units_from_storage(sh);
 }
 
-/* The size of the shared state for count elements of elsize bytes. */
-static Size
-shared_size(int elsize, int64 count)
+/* Elements per unit of a (and b): a unit's bytes of the wider dtype. */
+static int64
+unit_elems_of(const BAArray *a, const BAArray *b)
 {
-	int64		unit_elems = BA_PARALLEL_UNIT_BYTES / elsize;
+	return BA_PARALLEL_UNIT_BYTES / Max(a->elsize, b != NULL ? b->elsize : 0);
+}
+
+/* The size of the shared state for count elements of a (and b). */
+static Size
+shared_size(const BAArray *a, const BAArray *b, int64 count)
+{
+	int64		unit_elems = unit_elems_of(a, b);
 
 	return add_size(offsetof(BAParallelShared, states),
 					mul_size(sizeof(BAReduceState),
@@ -179,7 +186,7 @@ shared_init(BAParallelShared *sh, int rindex, const BAReduction *r,
 	sh->reduction = rindex;
 	sh->first = first;
 	sh->count = count;
-	sh->unit_elems = BA_PARALLEL_UNIT_BYTES / Max(a->elsize, b != NULL ? b->elsize : 0);
+	sh->unit_elems = unit_elems_of(a, b);
 	sh->nunits = (count + sh->unit_elems - 1) / sh->unit_elems;
 	pg_atomic_init_u64(&sh->next_unit, 0);
 	for (int64 u = 0; u < sh->nunits; u++)
@@ -204,7 +211,7 @@ static void
 run_parallel(int rindex, const BAReduction *r, BAArray *a, BAArray *b,
 			 int64 first, int64 count, BAReduceState *st)
 {
-	Size		size = shared_size(Max(a->elsize, b != NULL ? b->elsize : 0), count);
+	Size		size = shared_size(a, b, count);
 	ParallelContext *pcxt;
 	BAParallelShared *sh;
 
@@ -238,7 +245,7 @@ run_alone(int rindex, const BAReduction *r, BAArray *a, int64 first,
 		  int64 count, BAReduceState *st)
 {
 	BAParallelShared *sh = MemoryContextAllocHuge(CurrentMemoryContext,
-												 shared_size(a->elsize, count));
+												 shared_size(a, NULL, count));
 
 	shared_init(sh, rindex, r, a, NULL, first, count);
 	elog(DEBUG1, "bigarray: %s of " INT64_FORMAT " elements from the large object, no workers",

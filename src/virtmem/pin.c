@@ -93,14 +93,24 @@ vma_pin(VMA *vma, vm_pgoff_t pgoffset, vm_pgoff_t npages, int flags)
 }
 
 /*
- * The pages of vma holding bytes [offset, offset + len): the first, how
- * many, and where the bytes start in the first (head) and end in the last
- * (tail, exclusive).  -1 with EINVAL for no mapping or an empty or
- * overflowing range; whether the pages lie within vma is left to the caller.
+ * The pages of a VMA holding a byte range: the first, how many, and where
+ * the bytes start in the first (head) and end in the last (tail, exclusive).
+ */
+typedef struct ByteRangePages
+{
+	vm_pgoff_t	first;
+	vm_pgoff_t	npages;
+	size_t		head;
+	size_t		tail;
+} ByteRangePages;
+
+/*
+ * The pages of vma holding bytes [offset, offset + len) into *r.  -1 with
+ * EINVAL for no mapping or an empty or overflowing range; whether the pages
+ * lie within vma is left to the caller.
  */
 static int
-byte_range_pages(const VMA *vma, uint64_t offset, uint64_t len, vm_pgoff_t *first,
-				 vm_pgoff_t *npages, size_t *head, size_t *tail)
+byte_range_pages(const VMA *vma, uint64_t offset, uint64_t len, ByteRangePages *r)
 {
 	size_t		pagesize;
 
@@ -111,24 +121,21 @@ byte_range_pages(const VMA *vma, uint64_t offset, uint64_t len, vm_pgoff_t *firs
 		return -1;
 	}
 	pagesize = vma->fileh->ram->pagesize;
-	*first = offset / pagesize;
-	*npages = (offset + len - 1) / pagesize - *first + 1;
-	*head = offset % pagesize;
-	*tail = (offset + len - 1) % pagesize + 1;
+	r->first = offset / pagesize;
+	r->npages = (offset + len - 1) / pagesize - r->first + 1;
+	r->head = offset % pagesize;
+	r->tail = (offset + len - 1) % pagesize + 1;
 	return 0;
 }
 
 int
 vma_pin_bytes(VMA *vma, uint64_t offset, uint64_t len, int flags)
 {
-	vm_pgoff_t	first;
-	vm_pgoff_t	npages;
-	size_t		head;
-	size_t		tail;
+	ByteRangePages r;
 
-	if (byte_range_pages(vma, offset, len, &first, &npages, &head, &tail) < 0)
+	if (byte_range_pages(vma, offset, len, &r) < 0)
 		return -1;
-	return vma_pin_pages(vma, first, npages, head, tail, flags);
+	return vma_pin_pages(vma, r.first, r.npages, r.head, r.tail, flags);
 }
 
 /*
@@ -159,24 +166,21 @@ vma_read_page(VMA *vma, size_t idx, size_t from, size_t to, char *buf)
 int
 vma_read_bytes(VMA *vma, uint64_t offset, uint64_t len, void *buf)
 {
-	vm_pgoff_t	first;
-	vm_pgoff_t	npages;
-	size_t		head;
-	size_t		tail;
+	ByteRangePages r;
 
-	if (byte_range_pages(vma, offset, len, &first, &npages, &head, &tail) < 0)
+	if (byte_range_pages(vma, offset, len, &r) < 0)
 		return -1;
-	if (!vma_range_valid(vma, first, npages))
+	if (!vma_range_valid(vma, r.first, r.npages))
 	{
 		errno = EINVAL;
 		return -1;
 	}
-	for (vm_pgoff_t i = 0; i < npages; i++)
+	for (vm_pgoff_t i = 0; i < r.npages; i++)
 	{
-		size_t		from = i == 0 ? head : 0;
-		size_t		to = i == npages - 1 ? tail : vma->fileh->ram->pagesize;
+		size_t		from = i == 0 ? r.head : 0;
+		size_t		to = i == r.npages - 1 ? r.tail : vma->fileh->ram->pagesize;
 
-		if (vma_read_page(vma, first + i, from, to, buf) < 0)
+		if (vma_read_page(vma, r.first + i, from, to, buf) < 0)
 			return -1;
 		buf = (char *) buf + (to - from);
 	}
