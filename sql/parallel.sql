@@ -11,7 +11,7 @@
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pgtap;
 RESET client_min_messages;
-SELECT plan(15);
+SELECT plan(17);
 SET bigarray.cache_size = '8MB';
 SET max_parallel_workers_per_gather = 2;
 
@@ -63,11 +63,15 @@ SELECT is(ba_sum(a), 2500000 * 3 - 2499999 * 2 + 1000 - 3 - 1000::float8,
 	'float8 sum past the cache, no workers') FROM par WHERE dtype = 'float8'::regtype;
 SELECT is(ba_argmax(a), 777777::int8, 'argmax past the cache, no workers')
 	FROM par WHERE dtype = 'int4'::regtype;
+SELECT is(ba_dot(f.a, i.a), 34499987::float8, 'dot product past the cache, no workers')
+	FROM par f, par i WHERE f.dtype = 'float8'::regtype AND i.dtype = 'int4'::regtype;
 SET bigarray.parallel_min_size = 0;
 SELECT is(ba_sum(a), 2500000 * 3 - 2499999 * 2 + 1000 - 3 - 1000::float8,
 	'float8 sum past the cache, workers') FROM par WHERE dtype = 'float8'::regtype;
+SELECT is(ba_dot(f.a, i.a), 34499987::float8, 'dot product past the cache, workers')
+	FROM par f, par i WHERE f.dtype = 'float8'::regtype AND i.dtype = 'int4'::regtype;
 SELECT is(bigarray_cache_loads(), :loads_before::int8,
-	'sums of ranges bigger than the cache loaded no page into it');
+	'sums and dot products of ranges bigger than the cache loaded no page into it');
 SELECT is(ba_sum(a, 1, 1000000), :int2_part::float8, 'the cached range sums the same')
 	FROM par WHERE dtype = 'int2'::regtype;
 SELECT is(bigarray_cache_loads(), :loads_before::int8, 'from the pages it held before');

@@ -11,8 +11,7 @@
  * table through a small ring of buffers for the same reason), and each
  * page would cost a copy into the cache's memory and a mapping besides.
  *
- * ba_dot's participants read their two arrays through pins of page caches
- * of their own (the array layer, read-only, under the same snapshot).
+ * ba_dot reads its two arrays so, side by side.
  *
  * The range is cut into units of BA_PARALLEL_UNIT_BYTES; each participant
  * takes the next unit from an atomic counter and fills that unit's state;
@@ -65,9 +64,11 @@ static const BAReduction *const reductions[] = {
 typedef struct BAParallelShared
 {
 	Oid			loid;
-	Oid			loid_b;			/* ba_dot's second array */
 	BADtype		dtype;
 	int			elsize;
+	Oid			loid_b;			/* ba_dot's second array */
+	BADtype		dtype_b;
+	int			elsize_b;
 	int			reduction;		/* index into reductions[] */
 	int64		first;			/* the range: elements first .. */
 	int64		count;
@@ -85,21 +86,6 @@ unit_range(const BAParallelShared *sh, int64 u, int64 *ufirst)
 {
 	*ufirst = sh->first + u * sh->unit_elems;
 	return Min(sh->unit_elems, sh->first + sh->count - *ufirst);
-}
-
-/* ba_dot's units through pins of arrays a and b of this participant's */
-static void
-dot_units(BAParallelShared *sh, BAArray *a, BAArray *b)
-{
-	uint64		u;
-
-	while ((u = pg_atomic_fetch_add_u64(&sh->next_unit, 1)) < (uint64) sh->nunits)
-	{
-		int64		ufirst;
-		int64		ucount = unit_range(sh, (int64) u, &ufirst);
-
-		ba_reduce_dot_accumulate(a, b, ufirst, ucount, &sh->states[u].sum);
-	}
 }
 
 /*
@@ -141,16 +127,59 @@ units_from_storage(BAParallelShared *sh)
 	pfree(buf);
 }
 
+/* ba_dot's units, read from both large objects side by side, as above. */
+static void
+dot_units_from_storage(BAParallelShared *sh)
+{
+	int64		chunk_elems = BA_CHUNK_BYTES / Max(sh->elsize, sh->elsize_b);
+	char	   *buf_a = palloc(chunk_elems * sh->elsize);
+	char	   *buf_b = palloc(chunk_elems * sh->elsize_b);
+	float8	   *scratch_a = palloc(chunk_elems * sizeof(float8));
+	float8	   *scratch_b = palloc(chunk_elems * sizeof(float8));
+	int			fd_a = ba_storage_open_elements(sh->loid);
+	int			fd_b = ba_storage_open_elements(sh->loid_b);
+	uint64		u;
+
+	while ((u = pg_atomic_fetch_add_u64(&sh->next_unit, 1)) < (uint64) sh->nunits)
+	{
+		int64		ufirst;
+		int64		ucount = unit_range(sh, (int64) u, &ufirst);
+
+		for (int64 done = 0; done < ucount; done += chunk_elems)
+		{
+			int64		n = Min(chunk_elems, ucount - done);
+
+			CHECK_FOR_INTERRUPTS();
+			ba_storage_read_elements(fd_a, (ufirst + done) * sh->elsize, buf_a,
+									 (int) (n * sh->elsize));
+			ba_storage_read_elements(fd_b, (ufirst + done) * sh->elsize_b, buf_b,
+									 (int) (n * sh->elsize_b));
+			ba_reduce_dot_chunk(sh->dtype, buf_a, sh->dtype_b, buf_b, n,
+								scratch_a, scratch_b, &sh->states[u].sum);
+		}
+	}
+	ba_storage_close_elements(fd_b);
+	ba_storage_close_elements(fd_a);
+	pfree(buf_a);
+	pfree(buf_b);
+	pfree(scratch_a);
+	pfree(scratch_b);
+}
+
+/* This participant's share of the units: until none is left. */
+static void
+take_units(BAParallelShared *sh)
+{
+	if (sh->reduction == BA_PARALLEL_DOT)
+		dot_units_from_storage(sh);
+	else
+		units_from_storage(sh);
+}
+
 void
 ba_parallel_worker_main(dsm_segment *seg, shm_toc *toc)
 {
-	BAParallelShared *sh = shm_toc_lookup(toc, BA_PARALLEL_KEY_SHARED, false);
-
-	if (sh->reduction == BA_PARALLEL_DOT)
-		dot_units(sh, ba_array_open(sh->loid, BA_READ),
-				  ba_array_open(sh->loid_b, BA_READ));
-	else
-		units_from_storage(sh);
+	take_units(shm_toc_lookup(toc, BA_PARALLEL_KEY_SHARED, false));
 }
 
 /* Elements per unit of a (and b): a unit's bytes of the wider dtype. */
@@ -180,9 +209,11 @@ shared_init(BAParallelShared *sh, int rindex, const BAReduction *r,
 			BAArray *a, BAArray *b, int64 first, int64 count)
 {
 	sh->loid = a->loid;
-	sh->loid_b = b != NULL ? b->loid : InvalidOid;
 	sh->dtype = a->dtype;
 	sh->elsize = a->elsize;
+	sh->loid_b = b != NULL ? b->loid : InvalidOid;
+	sh->dtype_b = b != NULL ? b->dtype : a->dtype;
+	sh->elsize_b = b != NULL ? b->elsize : 0;
 	sh->reduction = rindex;
 	sh->first = first;
 	sh->count = count;
@@ -228,10 +259,7 @@ run_parallel(int rindex, const BAReduction *r, BAArray *a, BAArray *b,
 	LaunchParallelWorkers(pcxt);
 	elog(DEBUG1, "bigarray: %s of " INT64_FORMAT " elements with %d parallel workers",
 		 b != NULL ? "dot" : r->name, count, pcxt->nworkers_launched);
-	if (b != NULL)
-		dot_units(sh, a, b);
-	else
-		units_from_storage(sh);
+	take_units(sh);
 	WaitForParallelWorkersToFinish(pcxt);
 
 	shared_combine(sh, r, st);
@@ -241,16 +269,16 @@ run_parallel(int rindex, const BAReduction *r, BAArray *a, BAArray *b,
 
 /* The same in this backend alone: the same units, combined in order. */
 static void
-run_alone(int rindex, const BAReduction *r, BAArray *a, int64 first,
-		  int64 count, BAReduceState *st)
+run_alone(int rindex, const BAReduction *r, BAArray *a, BAArray *b,
+		  int64 first, int64 count, BAReduceState *st)
 {
 	BAParallelShared *sh = MemoryContextAllocHuge(CurrentMemoryContext,
-												 shared_size(a, NULL, count));
+												 shared_size(a, b, count));
 
-	shared_init(sh, rindex, r, a, NULL, first, count);
+	shared_init(sh, rindex, r, a, b, first, count);
 	elog(DEBUG1, "bigarray: %s of " INT64_FORMAT " elements from the large object, no workers",
-		 r->name, count);
-	units_from_storage(sh);
+		 b != NULL ? "dot" : r->name, count);
+	take_units(sh);
 	shared_combine(sh, r, st);
 	pfree(sh);
 }
@@ -292,7 +320,7 @@ ba_parallel_reduce(const BAReduction *r, BAArray *a, int64 first, int64 count,
 	if (workers_wanted(bytes))
 		run_parallel(rindex, r, a, NULL, first, count, st);
 	else
-		run_alone(rindex, r, a, first, count, st);
+		run_alone(rindex, r, a, NULL, first, count, st);
 	return true;
 }
 
@@ -302,10 +330,13 @@ ba_parallel_dot(BAArray *a, BAArray *b, BASumState *st)
 	int64		bytes = a->nelems * (a->elsize + b->elsize);
 	BAReduceState total;
 
-	if (!past_the_cache(a, b, bytes) || !workers_wanted(bytes))
+	if (!past_the_cache(a, b, bytes))
 		return false;
 	ba_reduce_sum.init(&total);
-	run_parallel(BA_PARALLEL_DOT, &ba_reduce_sum, a, b, 0, a->nelems, &total);
+	if (workers_wanted(bytes))
+		run_parallel(BA_PARALLEL_DOT, &ba_reduce_sum, a, b, 0, a->nelems, &total);
+	else
+		run_alone(BA_PARALLEL_DOT, &ba_reduce_sum, a, b, 0, a->nelems, &total);
 	*st = total.sum;
 	return true;
 }

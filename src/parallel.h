@@ -18,9 +18,9 @@ extern bool ba_parallel_reduce(const BAReduction *r, BAArray *a, int64 first,
 							   int64 count, BAReduceState *st);
 
 /*
- * ba_dot of a and b (of equal sizes) into st, finished as a sum, with
- * workers, each reading through a page cache of its own; false when
- * workers are not wanted, as above.
+ * ba_dot of a and b (of equal sizes) into st, to finish as a sum, read
+ * from both large objects as above and returning true; or false when the
+ * pair is to be read through the page cache, as above.
  */
 extern bool ba_parallel_dot(BAArray *a, BAArray *b, BASumState *st);
 

@@ -445,6 +445,16 @@ ba_reduce_accumulate(const BAReduction *r, BAArray *a, int64 first,
 }
 
 void
+ba_reduce_dot_chunk(BADtype dtype_a, char *pa, BADtype dtype_b, char *pb,
+					int64 count, float8 *scratch_a, float8 *scratch_b,
+					BASumState *st)
+{
+	dot_float8(st, ba_reduce_as_float8(dtype_a, pa, count, scratch_a),
+			   ba_reduce_as_float8(dtype_b, pb, count, scratch_b), count);
+	st->count += count;
+}
+
+void
 ba_reduce_dot_accumulate(BAArray *a, BAArray *b, int64 first, int64 count,
 						 BASumState *st)
 {
@@ -459,10 +469,8 @@ ba_reduce_dot_accumulate(BAArray *a, BAArray *b, int64 first, int64 count,
 	while (ba_access_iter_next(&ia) && ba_access_iter_next(&ib))
 	{
 		Assert(ia.count == ib.count);
-		dot_float8(st, ba_reduce_as_float8(a->dtype, ia.ptr, ia.count, scratch_a),
-				   ba_reduce_as_float8(b->dtype, ib.ptr, ib.count, scratch_b),
-				   ia.count);
-		st->count += ia.count;
+		ba_reduce_dot_chunk(a->dtype, ia.ptr, b->dtype, ib.ptr, ia.count,
+							scratch_a, scratch_b, st);
 	}
 	ba_access_iter_end(&ia);
 	ba_access_iter_end(&ib);

@@ -129,8 +129,17 @@ extern void ba_reduce_accumulate(const BAReduction *r, BAArray *a,
 								 int64 first, int64 count, BAReduceState *st);
 
 /*
+ * The dot product of count elements at pa (of dtype_a) and at pb (of
+ * dtype_b) added to st; scratch_a and scratch_b have room for count float8,
+ * to convert elements of other dtypes into.  Finish st as ba_reduce_sum.
+ */
+extern void ba_reduce_dot_chunk(BADtype dtype_a, char *pa, BADtype dtype_b,
+								char *pb, int64 count, float8 *scratch_a,
+								float8 *scratch_b, BASumState *st);
+
+/*
  * The dot product of elements [first, first + count) of a and b (of any
- * dtypes) added to st; finish it as ba_reduce_sum.
+ * dtypes) added to st, chunk by chunk through pins.
  */
 extern void ba_reduce_dot_accumulate(BAArray *a, BAArray *b, int64 first,
 									 int64 count, BASumState *st);
