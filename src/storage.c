@@ -451,9 +451,9 @@ remember_loaded_block(BAFile *file, blk_t blk, int level)
 }
 
 /*
- * Load bytes [off, off + len) of block blk into the same bytes of buf
- * (zeroed by virtmem): a whole block, or the parts of one a small read pin
- * needs, which cost only the large-object chunks they span.
+ * Load bytes [off, off + len) of block blk into buf (len bytes, zeroed by
+ * virtmem): a whole block, or the parts of one a small read pin needs,
+ * which cost only the large-object chunks they span.
  */
 static void
 load_block(BAFile *file, blk_t blk, size_t off, size_t len, char *buf)
@@ -463,7 +463,7 @@ load_block(BAFile *file, blk_t blk, size_t off, size_t len, char *buf)
 	int			level = GetCurrentTransactionNestLevel();
 
 	if ((int64) off < extent)
-		(void) descriptor_pread(read_descriptor(file, false), buf + off,
+		(void) descriptor_pread(read_descriptor(file, false), buf,
 								(int) Min((int64) len, extent - (int64) off),
 								BA_DATA_OFFSET + offset + off);
 

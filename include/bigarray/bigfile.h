@@ -27,9 +27,9 @@ struct bigfile_ops
 	int			(*loadblk) (BigFile *file, blk_t blk, void *buf);
 
 	/*
-	 * Optional: fill bytes [off, off + len) of buf (blksize bytes) with
-	 * those bytes of block blk; off and len are multiples of blksize / 64.
-	 * The range comes zeroed, as for loadblk.  With it, a small read pin
+	 * Optional: fill buf (len bytes) with bytes [off, off + len) of block
+	 * blk; off and len are multiples of blksize / 64.  buf comes zeroed, as
+	 * for loadblk.  With it, a small read pin
 	 * (vma_pin_bytes) loads only the parts of a page it needs: a file that
 	 * has it must then be read only through pins (see vma_pin_bytes).
 	 */

@@ -304,7 +304,11 @@ parts_covering(const RAM *ram, size_t from, size_t to)
  * loadblk_part.  The bytes to load are zeroed first: loadblk is promised
  * zeroed memory (it may leave what is past the stored data), and the
  * buffer last held another page's bytes.  Zeroing a buffer that stays in
- * cache costs a few percent of a load.
+ * cache costs a few percent of a load.  A run of parts goes to the start
+ * of the buffer, wherever it lies in the page: a small load then touches
+ * only the buffer's first bytes, which earlier loads brought into memory
+ * (a first touch of one of its OS pages is a page fault, tens of
+ * microseconds on some virtual machines).
  */
 static int
 page_load_parts(VMPage *page, uint64_t mask)
@@ -336,14 +340,14 @@ page_load_parts(VMPage *page, uint64_t mask)
 		}
 		while (end < VM_PAGE_PARTS && ((mask >> end) & 1))
 			end++;
-		memset((char *) ram->bounce + p * part, 0, (end - p) * part);
+		memset(ram->bounce, 0, (end - p) * part);
 		virtmem_busy++;
 		err = file->file_ops->loadblk_part(file, page->f_pgoffset, p * part,
 										   (end - p) * part, ram->bounce);
 		virtmem_busy--;
 		if (err == 0 &&
 			ram_slot_write_range(ram, page->ram_pgoffset, p * part, (end - p) * part,
-								 (char *) ram->bounce + p * part) < 0)
+								 ram->bounce) < 0)
 			err = -1;
 		p = end;
 	}

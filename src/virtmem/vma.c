@@ -48,13 +48,14 @@
  * pages with adjacent slots merge).  So virtmem keeps the number of mapped
  * pages under a budget derived from the limit, and unmaps pages -- their
  * content stays in RAM -- when it would go over.  The margin is left for the
- * rest of the process.
+ * rest of the process.  A big mapping's bitmaps are one more area.
  */
 #define AREA_MARGIN			4096
 #define DEFAULT_MAX_MAP_COUNT	65530
 
 static size_t max_map_count;	/* read once: vma_read_limits() */
 static size_t nvmas;			/* mappings in the tree */
+static size_t nbitmap_areas;	/* mappings whose bitmaps are areas too */
 static size_t nmapped;			/* pages mapped, summed over all mappings */
 
 static VMA *vma_tree_root;
@@ -198,6 +199,54 @@ virt_lookup_vma(const void *addr)
 
 /* ---- creating and removing mappings ---- */
 
+/* Bytes of the bitmaps of a mapping of npages pages. */
+static size_t
+bitmaps_size(size_t npages)
+{
+	return 2 * vma_nwords(npages) * sizeof(uint64_t);
+}
+
+/*
+ * Bitmaps of a page or more are anonymous memory of their own: the kernel
+ * zeroes it as it is first touched, where calloc would touch all of it.  A
+ * big mapping read only in copies (vma_read_bytes of pages loaded in part)
+ * never touches them, and spares the page faults that would cost (tens of
+ * microseconds each on some virtual machines).
+ */
+static bool
+bitmaps_are_area(size_t npages)
+{
+	return bitmaps_size(npages) >= (size_t) sysconf(_SC_PAGESIZE);
+}
+
+/* The bitmaps of a mapping of npages pages, zeroed; NULL if no memory. */
+static uint64_t *
+bitmaps_alloc(size_t npages)
+{
+	void	   *p;
+
+	if (!bitmaps_are_area(npages))
+		return calloc(1, bitmaps_size(npages));
+	p = mmap(NULL, bitmaps_size(npages), PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	nbitmap_areas++;
+	return p;
+}
+
+static void
+bitmaps_free(uint64_t *bitmaps, size_t npages)
+{
+	if (!bitmaps_are_area(npages))
+	{
+		free(bitmaps);
+		return;
+	}
+	munmap(bitmaps, bitmaps_size(npages));
+	nbitmap_areas--;
+}
+
 int
 fileh_mmap(VMA *vma, BigFileH *fileh, vm_pgoff_t pgoffset, vm_pgoff_t pglen)
 {
@@ -213,7 +262,7 @@ fileh_mmap(VMA *vma, BigFileH *fileh, vm_pgoff_t pgoffset, vm_pgoff_t pglen)
 	}
 
 	vma_read_limits();
-	bitmaps = calloc(2 * vma_nwords(pglen), sizeof(*bitmaps));
+	bitmaps = bitmaps_alloc(pglen);
 	if (bitmaps == NULL)
 	{
 		errno = ENOMEM;
@@ -225,7 +274,7 @@ fileh_mmap(VMA *vma, BigFileH *fileh, vm_pgoff_t pgoffset, vm_pgoff_t pglen)
 	{
 		int			saved = errno;
 
-		free(bitmaps);
+		bitmaps_free(bitmaps, pglen);
 		errno = saved;
 		return -1;
 	}
@@ -269,7 +318,7 @@ vma_unmap(VMA *vma)
 	nvmas--;
 	list_del_init(&vma->same_fileh);
 	munmap((void *) vma->addr_start, vma->addr_stop - vma->addr_start);
-	free(vma->page_ismapped);
+	bitmaps_free(vma->page_ismapped, npages);
 	vma->page_ismapped = NULL;
 	vma->tree_left = vma->tree_right = NULL;
 	vma->tree_height = 0;
@@ -335,7 +384,7 @@ vma_pages_mapped(void)
 size_t
 vma_map_budget(void)
 {
-	size_t		reserved = AREA_MARGIN + nvmas;
+	size_t		reserved = AREA_MARGIN + nvmas + nbitmap_areas;
 
 	return max_map_count > reserved + 2 ? (max_map_count - reserved) / 2 : 1;
 }

@@ -87,7 +87,7 @@ mock_loadblk_part(BigFile *file, blk_t blk, size_t off, size_t len, void *buf)
 	if (mf->fail_load[blk])
 		return -1;
 	if (start < mf->length)
-		memcpy((uint8_t *) buf + off, mf->data + start,
+		memcpy(buf, mf->data + start,
 			   mf->length - start < len ? mf->length - start : len);
 	return 0;
 }

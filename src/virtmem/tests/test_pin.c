@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "access.h"
 #include "harness.h"
@@ -252,6 +254,58 @@ pin_rejects_ranges_outside_mapping(const struct access_driver *how)
 	fixture_close(&fx);
 }
 
+/*
+ * Resident system pages of the bitmaps of vma, a big mapping whose bitmaps
+ * are memory of their own (nbytes of it, page-aligned).
+ */
+static size_t
+resident_bitmap_pages(const VMA *vma, size_t nbytes)
+{
+	unsigned char resident[16];
+	size_t		syspage = (size_t) sysconf(_SC_PAGESIZE);
+	size_t		npages = (nbytes + syspage - 1) / syspage;
+	size_t		count = 0;
+
+	CHECK(npages <= sizeof(resident));
+	CHECK_EQ((uintptr_t) vma->page_ismapped % syspage, 0);
+	CHECK_OK(mincore(vma->page_ismapped, nbytes, resident));
+	for (size_t i = 0; i < npages; i++)
+		count += resident[i] & 1;
+	return count;
+}
+
+/*
+ * 10: a copy of a few bytes of a big mapping (vma_read_bytes of a page it
+ * loads in part) touches none of the mapping's bitmaps, so a cold point
+ * read spends no page fault on them; a pin, which maps, does.
+ */
+#define BIG_MAPPING_PAGES	32768
+
+static void
+small_copy_touches_no_bitmap(const struct access_driver *how)
+{
+	struct fixture fx;
+	VMA			vma;
+	uint8_t		buf[8];
+	vm_pgoff_t	page = BIG_MAPPING_PAGES - 3;
+	size_t		bitmap_bytes = 2 * BIG_MAPPING_PAGES / 8;
+
+	fixture_open(&fx, how, 4096, BIG_MAPPING_PAGES, 16);
+	mock_file_allow_parts(fx.mf);
+	CHECK_OK(fileh_mmap(&vma, &fx.fileh, 0, BIG_MAPPING_PAGES));
+	CHECK_OK(vma_read_bytes(&vma, page * 4096 + 1000, sizeof(buf), buf));
+	for (size_t i = 0; i < sizeof(buf); i++)
+		CHECK_EQ(buf[i], mock_byte(page, 1000 + i, 0));
+	CHECK_EQ(fx.mf->nloads_part[page], 1);
+	CHECK_EQ(resident_bitmap_pages(&vma, bitmap_bytes), 0);
+
+	CHECK_OK(vma_pin(&vma, page, 1, 0));
+	CHECK(resident_bitmap_pages(&vma, bitmap_bytes) > 0);
+	vma_unpin(&vma, page, 1);
+	vma_unmap(&vma);
+	fixture_close(&fx);
+}
+
 static const struct test_case pin_cases[] = {
 	BOTH_WAYS("b10 pin loads a range without faults", pin_loads_range_without_faults),
 	BOTH_WAYS("b10 write pin dirties the range", write_pin_dirties_range),
@@ -261,6 +315,8 @@ static const struct test_case pin_cases[] = {
 	BOTH_WAYS("b10 pin fails ENOMEM when RAM is dirty or pinned",
 			  pin_fails_enomem_when_ram_is_dirty_or_pinned),
 	BOTH_WAYS("b10 pin rejects ranges outside the mapping", pin_rejects_ranges_outside_mapping),
+	{"b10 a small copy of a big mapping touches none of its bitmaps",
+	small_copy_touches_no_bitmap, NULL},
 };
 
 const struct test_suite pin_suite = SUITE(pin_cases);
