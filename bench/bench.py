@@ -28,6 +28,9 @@ import numpy
 import psycopg2
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
+# BENCH_OPS=point_pair,slice_bytea: only these operations (after the full
+# load), to look into a few rows; the other rows then read "not measured"
+ONLY_OPS = set(filter(None, os.environ.get("BENCH_OPS", "").split(",")))
 EMPTY_MODULE = os.environ.get("BENCH_EMPTY_MODULE", "empty_module")
 MAIN_N = 1 << (18 if QUICK else 24)     # "128 MiB": all three methods
 BIG_N = 1 << (20 if QUICK else 28)      # "2 GiB": beyond float8[], LO and bigarray only
@@ -148,6 +151,14 @@ class Session:
                 if line.startswith("VmHWM:"):
                     return int(line.split()[1]) * 1024
         return None
+
+    def page_faults(self):
+        """Page faults the backend has taken (minflt + majflt of /proc/pid/stat):
+        on a virtual machine each costs tens of microseconds, a new backend
+        takes one at its first touch of each page of shared memory."""
+        with open(f"/proc/{self.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return int(fields[7]) + int(fields[9])
 
     def cache_figures(self):
         """The extension's own accounting: pages loaded, peak bytes held."""
@@ -492,7 +503,9 @@ def measure_cold(op, m, p, warm):
     s = Session(session_settings(op, m))
     try:
         prime = s.timed(op.sql[m], priming_params(p))
-        sample = {"t": s.timed(op.sql[m], p), "rss": s.peak_rss(), "prime": prime}
+        faults = s.page_faults()
+        sample = {"t": s.timed(op.sql[m], p)}
+        sample.update(faults=s.page_faults() - faults, rss=s.peak_rss(), prime=prime)
         if m in (BA, BA_NO_WORKERS):
             sample.update(s.cache_figures())
         return sample
@@ -804,6 +817,8 @@ def detail_table(R, page_size):
             notes.append(f"WAL {fmt_bytes(R.median(key, m, n, 'wal'))}")
         if "prime" in samples[0]:
             notes.append(f"session's first statement {fmt_time(R.median(key, m, n, 'prime'))}")
+        if "faults" in samples[0]:
+            notes.append(f"page faults {R.median(key, m, n, 'faults'):g}")
         if "loads" in samples[0]:
             loads = R.median(key, m, n, "loads")
             notes.append(f"pages loaded {loads:g} ({fmt_bytes(loads * page_size)})")
@@ -928,7 +943,9 @@ METHOD_NOTES = f"""\
   session; the first one, with its full-page images, is reported below it.
   WAL bytes are `pg_current_wal_lsn()` differences around the statement.
 - Peak RSS is `VmHWM` of `pg_backend_pid()` in `/proc`, read from outside the
-  backend; the shared buffers a backend touched count in it.
+  backend; the shared buffers a backend touched count in it. Page faults
+  (cold rows, in the table of every median) are the backend's minor and
+  major faults in `/proc` around the timed statement.
 - The large-object floor reads or writes the same bytes with `lo_get` /
   `lo_put` (pieces of at most 64 MiB); it has no array semantics (the slice
   sum has no such row). Target 6's floor rewrites the bytes unchanged; target
@@ -1020,7 +1037,10 @@ def main():
     print("timing", flush=True)
     R = Results()
     rng = random.Random(SEED)
+    csum_s = None
     for op in OPS:
+        if ONLY_OPS and op.key not in ONLY_OPS:
+            continue
         run_op(op, R, broken, rng)
         if op.key == "sum_warm":    # the reference under the same conditions
             csum_s = plain_c_sum_seconds()

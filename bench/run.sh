@@ -11,6 +11,9 @@
 #                             under a minute; its figures are not for quoting
 #   BENCH_ONLY=client         only the Python client's transfer rows
 #                             (bench/client.py -> bench/client.md)
+#   BENCH_OPS=point_pair,...  only these operations of bench.py (after the
+#                             whole load), no client rows: to look into a
+#                             few rows; the others read "not measured"
 #   BENCH_GUCS="a=x b=y"      extra server settings, e.g.
 #                             BENCH_GUCS=bigarray.page_size=1MB to compare
 #                             page sizes
@@ -80,9 +83,12 @@ cd "$work"
 runuser -u postgres -- env BENCH_QUICK="${BENCH_QUICK:-}" BENCH_CSUM="$work/csum" \
 	BENCH_EMPTY_MODULE="$work/empty_module.so" \
 	BENCH_GIT="$commit" MPLCONFIGDIR="$work/matplotlib" BENCH_ONLY="${BENCH_ONLY:-}" \
+	BENCH_OPS="${BENCH_OPS:-}" \
 	pg_virtualenv "${settings[@]}" bash -c '
 		[ "$BENCH_ONLY" = client ] || /usr/bin/python3 "$1/bench/bench.py" "$2" || exit
-		/usr/bin/python3 "$1/bench/client.py" "$2"' -- "$src" "$work"
-[ -f "$work/results.md" ] && cp "$work/results.md" "$work/chart.png" "$src/bench/"
-cp "$work/client.md" "$src/bench/"
-echo "bench: wrote bench/client.md$([ -f "$work/results.md" ] && echo ', results.md and chart.png'); total $(( $(date +%s) - started )) s"
+		[ -n "$BENCH_OPS" ] || /usr/bin/python3 "$1/bench/client.py" "$2"' -- "$src" "$work"
+wrote=()
+for f in results.md chart.png client.md; do
+	[ -f "$work/$f" ] && cp "$work/$f" "$src/bench/" && wrote+=("bench/$f")
+done
+echo "bench: wrote ${wrote[*]}; total $(( $(date +%s) - started )) s"
