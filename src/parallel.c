@@ -88,6 +88,53 @@ unit_range(const BAParallelShared *sh, int64 u, int64 *ufirst)
 	return Min(sh->unit_elems, sh->first + sh->count - *ufirst);
 }
 
+/* What a participant does with elements [first, first + n) of a unit. */
+typedef void (*BAUnitChunkFn) (BAParallelShared *sh, void *arg, int64 first,
+							   int64 n, BAReduceState *st);
+
+/*
+ * Take units until none is left, and hand each one's elements to fn in
+ * runs of at most chunk_elems, with the unit's state.
+ */
+static void
+walk_units(BAParallelShared *sh, int64 chunk_elems, BAUnitChunkFn fn,
+		   void *arg)
+{
+	uint64		u;
+
+	while ((u = pg_atomic_fetch_add_u64(&sh->next_unit, 1)) < (uint64) sh->nunits)
+	{
+		int64		ufirst;
+		int64		ucount = unit_range(sh, (int64) u, &ufirst);
+
+		for (int64 done = 0; done < ucount; done += chunk_elems)
+		{
+			CHECK_FOR_INTERRUPTS();
+			fn(sh, arg, ufirst + done, Min(chunk_elems, ucount - done),
+			   &sh->states[u]);
+		}
+	}
+}
+
+/* A one-array reduction's reader: its large object and a chunk's room. */
+typedef struct OneArrayReader
+{
+	int			fd;
+	char	   *buf;
+	BAArray		shape;			/* the chunk functions read the dtype only */
+} OneArrayReader;
+
+static void
+one_array_chunk(BAParallelShared *sh, void *arg, int64 first, int64 n,
+				BAReduceState *st)
+{
+	OneArrayReader *rd = arg;
+
+	ba_storage_read_elements(rd->fd, first * sh->elsize, rd->buf,
+							 (int) (n * sh->elsize));
+	reductions[sh->reduction]->chunk(&rd->shape, rd->buf, first, n, st);
+}
+
 /*
  * Units of a one-array reduction, read from the large object under the
  * active snapshot (in a worker, the leader's), a pin's worth at a time, as
@@ -96,74 +143,63 @@ unit_range(const BAParallelShared *sh, int64 u, int64 *ufirst)
 static void
 units_from_storage(BAParallelShared *sh)
 {
-	const BAReduction *r = reductions[sh->reduction];
-	int64		chunk_elems = BA_CHUNK_BYTES / sh->elsize;
-	char	   *buf = palloc(BA_CHUNK_BYTES);
-	BAArray		shape = {0};
-	int			fd;
-	uint64		u;
+	OneArrayReader rd = {0};
 
-	/* the chunk functions read the dtype only */
-	shape.loid = sh->loid;
-	shape.dtype = sh->dtype;
-	shape.elsize = sh->elsize;
-	fd = ba_storage_open_elements(sh->loid);
-	while ((u = pg_atomic_fetch_add_u64(&sh->next_unit, 1)) < (uint64) sh->nunits)
-	{
-		int64		ufirst;
-		int64		ucount = unit_range(sh, (int64) u, &ufirst);
+	rd.shape.loid = sh->loid;
+	rd.shape.dtype = sh->dtype;
+	rd.shape.elsize = sh->elsize;
+	rd.buf = palloc(BA_CHUNK_BYTES);
+	rd.fd = ba_storage_open_elements(sh->loid);
+	walk_units(sh, BA_CHUNK_BYTES / sh->elsize, one_array_chunk, &rd);
+	ba_storage_close_elements(rd.fd);
+	pfree(rd.buf);
+}
 
-		for (int64 done = 0; done < ucount; done += chunk_elems)
-		{
-			int64		n = Min(chunk_elems, ucount - done);
+/* ba_dot's reader: both large objects, and room for a step of each. */
+typedef struct DotReader
+{
+	int			fd_a,
+				fd_b;
+	char	   *buf_a,
+			   *buf_b;
+	float8	   *scratch_a,		/* elements as float8, when not float8 */
+			   *scratch_b;
+} DotReader;
 
-			CHECK_FOR_INTERRUPTS();
-			ba_storage_read_elements(fd, (ufirst + done) * sh->elsize, buf,
-									 (int) (n * sh->elsize));
-			r->chunk(&shape, buf, ufirst + done, n, &sh->states[u]);
-		}
-	}
-	ba_storage_close_elements(fd);
-	pfree(buf);
+static void
+dot_chunk(BAParallelShared *sh, void *arg, int64 first, int64 n,
+		  BAReduceState *st)
+{
+	DotReader  *rd = arg;
+
+	ba_storage_read_elements(rd->fd_a, first * sh->elsize, rd->buf_a,
+							 (int) (n * sh->elsize));
+	ba_storage_read_elements(rd->fd_b, first * sh->elsize_b, rd->buf_b,
+							 (int) (n * sh->elsize_b));
+	ba_reduce_dot_chunk(sh->dtype, rd->buf_a, sh->dtype_b, rd->buf_b, n,
+						rd->scratch_a, rd->scratch_b, &st->sum);
 }
 
 /* ba_dot's units, read from both large objects side by side, as above. */
 static void
 dot_units_from_storage(BAParallelShared *sh)
 {
-	int64		chunk_elems = BA_CHUNK_BYTES / Max(sh->elsize, sh->elsize_b);
-	char	   *buf_a = palloc(chunk_elems * sh->elsize);
-	char	   *buf_b = palloc(chunk_elems * sh->elsize_b);
-	float8	   *scratch_a = palloc(chunk_elems * sizeof(float8));
-	float8	   *scratch_b = palloc(chunk_elems * sizeof(float8));
-	int			fd_a = ba_storage_open_elements(sh->loid);
-	int			fd_b = ba_storage_open_elements(sh->loid_b);
-	uint64		u;
+	int64		step = BA_CHUNK_BYTES / Max(sh->elsize, sh->elsize_b);
+	DotReader	rd;
 
-	while ((u = pg_atomic_fetch_add_u64(&sh->next_unit, 1)) < (uint64) sh->nunits)
-	{
-		int64		ufirst;
-		int64		ucount = unit_range(sh, (int64) u, &ufirst);
-
-		for (int64 done = 0; done < ucount; done += chunk_elems)
-		{
-			int64		n = Min(chunk_elems, ucount - done);
-
-			CHECK_FOR_INTERRUPTS();
-			ba_storage_read_elements(fd_a, (ufirst + done) * sh->elsize, buf_a,
-									 (int) (n * sh->elsize));
-			ba_storage_read_elements(fd_b, (ufirst + done) * sh->elsize_b, buf_b,
-									 (int) (n * sh->elsize_b));
-			ba_reduce_dot_chunk(sh->dtype, buf_a, sh->dtype_b, buf_b, n,
-								scratch_a, scratch_b, &sh->states[u].sum);
-		}
-	}
-	ba_storage_close_elements(fd_b);
-	ba_storage_close_elements(fd_a);
-	pfree(buf_a);
-	pfree(buf_b);
-	pfree(scratch_a);
-	pfree(scratch_b);
+	rd.buf_a = palloc(step * sh->elsize);
+	rd.buf_b = palloc(step * sh->elsize_b);
+	rd.scratch_a = palloc(step * sizeof(float8));
+	rd.scratch_b = palloc(step * sizeof(float8));
+	rd.fd_a = ba_storage_open_elements(sh->loid);
+	rd.fd_b = ba_storage_open_elements(sh->loid_b);
+	walk_units(sh, step, dot_chunk, &rd);
+	ba_storage_close_elements(rd.fd_b);
+	ba_storage_close_elements(rd.fd_a);
+	pfree(rd.buf_a);
+	pfree(rd.buf_b);
+	pfree(rd.scratch_a);
+	pfree(rd.scratch_b);
 }
 
 /* This participant's share of the units: until none is left. */
