@@ -116,90 +116,112 @@ walk_units(BAParallelShared *sh, int64 chunk_elems, BAUnitChunkFn fn,
 	}
 }
 
-/* A one-array reduction's reader: its large object and a chunk's room. */
-typedef struct OneArrayReader
+/*
+ * One array's element bytes, read from its large object under the active
+ * snapshot (in a worker, the leader's) into a buffer of a step's room.
+ */
+typedef struct ElementReader
 {
 	int			fd;
+	int			elsize;
 	char	   *buf;
+} ElementReader;
+
+static void
+reader_open(ElementReader *rd, Oid loid, int elsize, int64 step)
+{
+	rd->elsize = elsize;
+	rd->buf = palloc(step * elsize);
+	rd->fd = ba_storage_open_elements(loid);
+}
+
+/* Elements [first, first + n) of the array, in the reader's buffer. */
+static char *
+reader_read(ElementReader *rd, int64 first, int64 n)
+{
+	ba_storage_read_elements(rd->fd, first * rd->elsize, rd->buf,
+							 (int) (n * rd->elsize));
+	return rd->buf;
+}
+
+static void
+reader_close(ElementReader *rd)
+{
+	ba_storage_close_elements(rd->fd);
+	pfree(rd->buf);
+}
+
+/* A one-array reduction's participant: its reader, and the array's dtype. */
+typedef struct OneArrayUnits
+{
+	ElementReader in;
 	BAArray		shape;			/* the chunk functions read the dtype only */
-} OneArrayReader;
+} OneArrayUnits;
 
 static void
 one_array_chunk(BAParallelShared *sh, void *arg, int64 first, int64 n,
 				BAReduceState *st)
 {
-	OneArrayReader *rd = arg;
+	OneArrayUnits *ou = arg;
 
-	ba_storage_read_elements(rd->fd, first * sh->elsize, rd->buf,
-							 (int) (n * sh->elsize));
-	reductions[sh->reduction]->chunk(&rd->shape, rd->buf, first, n, st);
+	reductions[sh->reduction]->chunk(&ou->shape, reader_read(&ou->in, first, n),
+									 first, n, st);
 }
 
 /*
- * Units of a one-array reduction, read from the large object under the
- * active snapshot (in a worker, the leader's), a pin's worth at a time, as
- * chunks through the page cache are fed.
+ * Units of a one-array reduction, read from the large object a pin's worth
+ * at a time, as chunks through the page cache are fed.
  */
 static void
 units_from_storage(BAParallelShared *sh)
 {
-	OneArrayReader rd = {0};
+	OneArrayUnits ou = {0};
+	int64		step = BA_CHUNK_BYTES / sh->elsize;
 
-	rd.shape.loid = sh->loid;
-	rd.shape.dtype = sh->dtype;
-	rd.shape.elsize = sh->elsize;
-	rd.buf = palloc(BA_CHUNK_BYTES);
-	rd.fd = ba_storage_open_elements(sh->loid);
-	walk_units(sh, BA_CHUNK_BYTES / sh->elsize, one_array_chunk, &rd);
-	ba_storage_close_elements(rd.fd);
-	pfree(rd.buf);
+	ou.shape.loid = sh->loid;
+	ou.shape.dtype = sh->dtype;
+	ou.shape.elsize = sh->elsize;
+	reader_open(&ou.in, sh->loid, sh->elsize, step);
+	walk_units(sh, step, one_array_chunk, &ou);
+	reader_close(&ou.in);
 }
 
-/* ba_dot's reader: both large objects, and room for a step of each. */
-typedef struct DotReader
+/* ba_dot's participant: a reader per array, and room to convert to float8. */
+typedef struct DotUnits
 {
-	int			fd_a,
-				fd_b;
-	char	   *buf_a,
-			   *buf_b;
-	float8	   *scratch_a,		/* elements as float8, when not float8 */
+	ElementReader a,
+				b;
+	float8	   *scratch_a,
 			   *scratch_b;
-} DotReader;
+} DotUnits;
 
 static void
 dot_chunk(BAParallelShared *sh, void *arg, int64 first, int64 n,
 		  BAReduceState *st)
 {
-	DotReader  *rd = arg;
+	DotUnits   *du = arg;
 
-	ba_storage_read_elements(rd->fd_a, first * sh->elsize, rd->buf_a,
-							 (int) (n * sh->elsize));
-	ba_storage_read_elements(rd->fd_b, first * sh->elsize_b, rd->buf_b,
-							 (int) (n * sh->elsize_b));
-	ba_reduce_dot_chunk(sh->dtype, rd->buf_a, sh->dtype_b, rd->buf_b, n,
-						rd->scratch_a, rd->scratch_b, &st->sum);
+	ba_reduce_dot_chunk(sh->dtype, reader_read(&du->a, first, n),
+						sh->dtype_b, reader_read(&du->b, first, n), n,
+						du->scratch_a, du->scratch_b, &st->sum);
 }
 
-/* ba_dot's units, read from both large objects side by side, as above. */
+/* ba_dot's units, read from both large objects side by side. */
 static void
 dot_units_from_storage(BAParallelShared *sh)
 {
 	int64		step = BA_CHUNK_BYTES / Max(sh->elsize, sh->elsize_b);
-	DotReader	rd;
+	DotUnits	du;
 
-	rd.buf_a = palloc(step * sh->elsize);
-	rd.buf_b = palloc(step * sh->elsize_b);
-	rd.scratch_a = palloc(step * sizeof(float8));
-	rd.scratch_b = palloc(step * sizeof(float8));
-	rd.fd_a = ba_storage_open_elements(sh->loid);
-	rd.fd_b = ba_storage_open_elements(sh->loid_b);
-	walk_units(sh, step, dot_chunk, &rd);
-	ba_storage_close_elements(rd.fd_b);
-	ba_storage_close_elements(rd.fd_a);
-	pfree(rd.buf_a);
-	pfree(rd.buf_b);
-	pfree(rd.scratch_a);
-	pfree(rd.scratch_b);
+	reader_open(&du.a, sh->loid, sh->elsize, step);
+	reader_open(&du.b, sh->loid_b, sh->elsize_b, step);
+	du.scratch_a = palloc(step * sizeof(float8));
+	du.scratch_b = palloc(step * sizeof(float8));
+	walk_units(sh, step, dot_chunk, &du);
+	reader_close(&du.b);
+	reader_close(&du.a);
+	pfree(du.scratch_a);
+	pfree(du.scratch_b);
 }
 
 /* This participant's share of the units: until none is left. */
